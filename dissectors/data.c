@@ -1,0 +1,30 @@
+/* data.c - bytes no dissector claims. */
+#include "../src/dissector.h"
+
+static int data_dissect(dctx_t *x, cursor_t *c)
+{
+    uint32_t start = c->off;
+    uint32_t have = cur_left(c), want = cur_rleft(c);
+    /* "len" is what the wire carried; the captured part may be shorter */
+    fld_uint(x, "len", start, have, want);
+    cur_skip(c, have);
+    dx_span(x, c, start);
+    return have < want ? LS_TRUNCATED : LS_OK;
+}
+
+static void data_summary(const record_t *r, const layer_t *l, outbuf_t *ob)
+{
+    uint64_t n = 0;
+    layer_uint(r, l, "len", &n);
+    ob_puts(ob, "data ");
+    ob_u64(ob, n);
+    ob_puts(ob, n == 1 ? " byte" : " bytes");
+}
+
+const dissector_t dissector_data = {
+    .name = "data",
+    .title = "Data",
+    .osi = 7,
+    .dissect = data_dissect,
+    .summary = data_summary,
+};

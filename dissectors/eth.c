@@ -1,0 +1,84 @@
+/* eth.c - Ethernet II and IEEE 802.3 framing (LINKTYPE_ETHERNET).
+ *
+ * The two-byte field after the addresses is an EtherType when it is
+ * 0x0600 or more, and an 802.3 length when it is 1500 or less (IEEE
+ * 802.3 clause 3.2.6); a length frame carries LLC, handed to `llc`.
+ */
+#include "../src/dissector.h"
+
+#define ETH_HDR_LEN 14
+#define ETH_MAX_LEN_FIELD 1500
+#define ETH_MIN_TYPE 0x0600
+
+static int eth_dissect(dctx_t *x, cursor_t *c)
+{
+    uint32_t start = c->off;
+    uint8_t dst[6], src[6];
+    cur_bytes(c, dst, 6);
+    cur_bytes(c, src, 6);
+    uint16_t type = cur_u16be(c);
+    dx_span(x, c, start);
+    if (c->trunc)
+        return LS_TRUNCATED;
+    fld_mac(x, "dst", start, dst);
+    fld_mac(x, "src", start + 6, src);
+    if (type <= ETH_MAX_LEN_FIELD) {
+        /* 802.3: a length, then LLC; the frame may carry padding after.
+         * "type" is the EtherType after the length handling: the one a
+         * SNAP header with OUI 0 carries, else 0. */
+        fld_uint(x, "length", start + 12, 2, type);
+        uint32_t inner = 0;
+        if (cur_peek_u8(c, c->off) == 0xaa && cur_peek_u8(c, c->off + 1) == 0xaa &&
+            cur_peek_u8(c, c->off + 2) == 0x03 && cur_peek_u8(c, c->off + 3) == 0 &&
+            cur_peek_u8(c, c->off + 4) == 0 && cur_peek_u8(c, c->off + 5) == 0)
+            inner = (uint32_t)(cur_peek_u8(c, c->off + 6) << 8) | cur_peek_u8(c, c->off + 7);
+        c->trunc = false; /* peeking is not reading: LLC reports its own */
+        fld_note(fld_hex(x, "type", start + 12, 0, inner), inner ? ethertype_name(inner) : "802.3 length");
+        cursor_t llc;
+        if (!cur_sub(c, type, &llc))
+            return dx_error(x, ERR_bad_eth_len);
+        dx_next(x, &llc, TBL_NONE, 0, 0);
+        x->next_direct = &dissector_llc;
+        return LS_OK;
+    }
+    fld_note(fld_hex(x, "type", start + 12, 2, type), ethertype_name(type));
+    dx_next(x, c, TBL_ETHERTYPE, type, type);
+    return LS_OK;
+}
+
+static void eth_summary(const record_t *r, const layer_t *l, outbuf_t *ob)
+{
+    const field_t *s = layer_field(r, l, "src"), *d = layer_field(r, l, "dst");
+    const field_t *t = layer_field(r, l, "type");
+    ob_puts(ob, "Ethernet ");
+    if (s && d) {
+        ob_mac(ob, s->v.b);
+        ob_puts(ob, " > ");
+        ob_mac(ob, d->v.b);
+    }
+    if (t) {
+        ob_puts(ob, ", ethertype 0x");
+        ob_hex(ob, t->v.u, 4);
+        if (t->note) {
+            ob_puts(ob, " (");
+            ob_puts(ob, t->note);
+            ob_putc(ob, ')');
+        }
+    } else {
+        ob_puts(ob, ", 802.3");
+    }
+}
+
+static const binding_t eth_bindings[] = {
+    {TBL_LINKTYPE, 1}, /* LINKTYPE_ETHERNET */
+};
+
+const dissector_t dissector_eth = {
+    .name = "eth",
+    .title = "Ethernet",
+    .osi = 2,
+    .dissect = eth_dissect,
+    .summary = eth_summary,
+    .bindings = eth_bindings,
+    .nbindings = sizeof eth_bindings / sizeof eth_bindings[0],
+};

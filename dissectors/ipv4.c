@@ -1,0 +1,205 @@
+/* ipv4.c - Internet Protocol version 4 (RFC 791).
+ *
+ * Header checksum verified (RFC 1071) into checksum_ok; options walked
+ * and named (RFC 791 section 3.1, IANA ip-parameters); fragments flagged:
+ * only the first fragment (offset 0) is handed to the upper protocol,
+ * later fragments are data.
+ */
+#include "../src/dissector.h"
+
+#define IP4_VERSION(b) ((b) >> 4)
+#define IP4_IHL(b) ((b)&0x0f)
+#define IP4_DSCP(b) ((b) >> 2)
+#define IP4_ECN(b) ((b)&3)
+#define IP4_DF(ff) (((ff) >> 14) & 1)
+#define IP4_MF(ff) (((ff) >> 13) & 1)
+#define IP4_RF(ff) (((ff) >> 15) & 1)
+#define IP4_FRAG_OFF(ff) (((ff)&0x1fff) * 8u)
+#define IP4_MIN_HDR 20
+
+#define IPOPT_EOL 0
+#define IPOPT_NOP 1
+
+static const char *ipopt_name(uint8_t type)
+{
+    switch (type) {
+    case 0: return "EOL";
+    case 1: return "NOP";
+    case 7: return "RR";
+    case 68: return "TS";
+    case 130: return "SEC";
+    case 131: return "LSRR";
+    case 133: return "ESEC";
+    case 134: return "CIPSO";
+    case 136: return "SID";
+    case 137: return "SSRR";
+    case 148: return "RTRALT";
+    default: return NULL;
+    }
+}
+
+/* Walk the options in [c->off, end); false on a bad length. */
+static bool walk_options(dctx_t *x, cursor_t *c, uint32_t end)
+{
+    field_t *arr = fld_array(x, "options", c->off);
+    bool ok = true;
+    while (c->off < end) {
+        uint32_t at = c->off;
+        uint8_t type = cur_u8(c);
+        uint32_t olen = 1;
+        if (type != IPOPT_EOL && type != IPOPT_NOP) {
+            olen = cur_u8(c);
+            if (olen < 2 || at + olen > end) {
+                ok = false;
+                break;
+            }
+            cur_skip(c, olen - 2);
+        }
+        field_t *o = fld_object(x, NULL, at);
+        fld_note(fld_uint(x, "type", at, 1, type), ipopt_name(type));
+        fld_uint(x, "len", at, olen, olen);
+        fld_end(x, o, at + olen);
+        if (type == IPOPT_EOL)
+            break;
+    }
+    fld_end(x, arr, end);
+    c->off = end;
+    return ok;
+}
+
+static bool checksum_ok(cursor_t *c, uint32_t start, uint32_t hlen)
+{
+    uint32_t sum = 0;
+    for (uint32_t i = 0; i + 1 < hlen; i += 2)
+        sum += (uint32_t)(cur_peek_u8(c, start + i) << 8) | cur_peek_u8(c, start + i + 1);
+    while (sum >> 16)
+        sum = (sum & 0xffff) + (sum >> 16);
+    return sum == 0xffff;
+}
+
+static int ipv4_dissect(dctx_t *x, cursor_t *c)
+{
+    uint32_t start = c->off;
+    uint8_t vihl = cur_u8(c);
+    uint8_t tos = cur_u8(c);
+    uint16_t tot = cur_u16be(c);
+    uint16_t id = cur_u16be(c);
+    uint16_t ff = cur_u16be(c);
+    uint8_t ttl = cur_u8(c);
+    uint8_t proto = cur_u8(c);
+    uint16_t sum = cur_u16be(c);
+    uint8_t src[4], dst[4];
+    cur_bytes(c, src, 4);
+    cur_bytes(c, dst, 4);
+    dx_span(x, c, start);
+    if (c->trunc) {
+        if (c->off > start)
+            fld_uint(x, "version", start, 1, IP4_VERSION(vihl));
+        return LS_TRUNCATED;
+    }
+    uint32_t hlen = IP4_IHL(vihl) * 4u;
+    fld_uint(x, "version", start, 1, IP4_VERSION(vihl));
+    fld_uint(x, "hdr_len", start, 1, hlen);
+    fld_hex(x, "tos", start + 1, 1, tos);
+    fld_uint(x, "dscp", start + 1, 1, IP4_DSCP(tos));
+    fld_uint(x, "ecn", start + 1, 1, IP4_ECN(tos));
+    fld_uint(x, "len", start + 2, 2, tot);
+    fld_hex(x, "id", start + 4, 2, id);
+    fld_bool(x, "rf", start + 6, 1, IP4_RF(ff));
+    fld_bool(x, "df", start + 6, 1, IP4_DF(ff));
+    fld_bool(x, "mf", start + 6, 1, IP4_MF(ff));
+    fld_uint(x, "frag_offset", start + 6, 2, IP4_FRAG_OFF(ff));
+    fld_uint(x, "ttl", start + 8, 1, ttl);
+    fld_note(fld_uint(x, "proto_num", start + 9, 1, proto), ipproto_name(proto));
+    fld_hex(x, "checksum", start + 10, 2, sum);
+    fld_ipv4(x, "src", start + 12, src);
+    fld_ipv4(x, "dst", start + 16, dst);
+
+    if (IP4_VERSION(vihl) != 4)
+        return dx_error(x, ERR_bad_ip_version);
+    if (hlen < IP4_MIN_HDR)
+        return dx_error(x, ERR_bad_ip_hdr_len);
+
+    /* The packet's extent: total length, or (TCP segmentation offload
+     * writes 0 there) what the frame reported. */
+    c->off = start;
+    uint32_t avail = cur_rleft(c);
+    uint32_t plen = tot;
+    if (tot == 0)
+        plen = avail;
+    if (plen < hlen)
+        return dx_error(x, tot == 0 ? ERR_bad_ip_hdr_len : ERR_bad_ip_len);
+    if (plen > avail) {
+        /* a quoted header inside ICMP legitimately claims more than the
+         * quote carries */
+        if (!x->allow_short)
+            return dx_error(x, ERR_bad_ip_len);
+        plen = avail;
+    }
+    cursor_t pkt;
+    cur_sub(c, plen, &pkt);
+    cur_skip(&pkt, IP4_MIN_HDR);
+    if (!cur_has(&pkt, hlen - IP4_MIN_HDR)) {
+        dx_span(x, &pkt, start);
+        return LS_TRUNCATED;
+    }
+    fld_bool(x, "checksum_ok", start + 10, 2, checksum_ok(&pkt, start, hlen));
+    x->layer->off = start;
+    x->layer->len = hlen;
+    if (hlen > IP4_MIN_HDR && !walk_options(x, &pkt, start + hlen))
+        return dx_error(x, ERR_bad_ip_option);
+
+    uint32_t frag = IP4_FRAG_OFF(ff);
+    x->ip_fragment = frag != 0 || IP4_MF(ff);
+    if (frag != 0)
+        dx_next(x, &pkt, TBL_NONE, 0, 0); /* a later fragment: data */
+    else
+        dx_next(x, &pkt, TBL_IPPROTO, proto, proto);
+    return LS_OK;
+}
+
+static void ipv4_summary(const record_t *r, const layer_t *l, outbuf_t *ob)
+{
+    uint64_t proto = 0, len = 0, frag = 0, mf = 0, id = 0, ttl = 0;
+    layer_uint(r, l, "proto_num", &proto);
+    layer_uint(r, l, "len", &len);
+    layer_uint(r, l, "frag_offset", &frag);
+    layer_uint(r, l, "mf", &mf);
+    layer_uint(r, l, "id", &id);
+    layer_uint(r, l, "ttl", &ttl);
+    const field_t *pf = layer_field(r, l, "proto_num");
+    ob_puts(ob, "IPv4 ");
+    if (pf && pf->note) {
+        ob_puts(ob, pf->note);
+    } else {
+        ob_puts(ob, "proto ");
+        ob_u64(ob, proto);
+    }
+    ob_puts(ob, ", ttl ");
+    ob_u64(ob, ttl);
+    ob_puts(ob, ", length ");
+    ob_u64(ob, len);
+    if (frag || mf) {
+        ob_puts(ob, ", fragment id 0x");
+        ob_hex(ob, id, 4);
+        ob_puts(ob, " offset ");
+        ob_u64(ob, frag);
+        if (mf)
+            ob_puts(ob, "+");
+    }
+}
+
+static const binding_t ipv4_bindings[] = {
+    {TBL_ETHERTYPE, 0x0800},
+    {TBL_IPPROTO, 4}, /* IPv4 in IP (RFC 2003) */
+};
+
+const dissector_t dissector_ipv4 = {
+    .name = "ipv4",
+    .title = "IPv4",
+    .osi = 3,
+    .dissect = ipv4_dissect,
+    .summary = ipv4_summary,
+    .bindings = ipv4_bindings,
+    .nbindings = sizeof ipv4_bindings / sizeof ipv4_bindings[0],
+};

@@ -1,0 +1,66 @@
+/* llc.c - IEEE 802.2 LLC, with SNAP (RFC 1042) carrying an EtherType. */
+#include "../src/dissector.h"
+
+#define LLC_SAP_SNAP 0xaa
+
+static int llc_dissect(dctx_t *x, cursor_t *c)
+{
+    uint32_t start = c->off;
+    uint8_t dsap = cur_u8(c), ssap = cur_u8(c), ctl = cur_u8(c);
+    if (c->trunc) {
+        dx_span(x, c, start);
+        return LS_TRUNCATED;
+    }
+    fld_hex(x, "dsap", start, 1, dsap);
+    fld_hex(x, "ssap", start + 1, 1, ssap);
+    fld_hex(x, "control", start + 2, 1, ctl);
+    /* U-format frames have a 1-byte control, I/S-format 2 bytes */
+    if ((ctl & 3) != 3) {
+        cur_u8(c);
+    }
+    if (dsap == LLC_SAP_SNAP && ssap == LLC_SAP_SNAP) {
+        uint32_t oui_off = c->off;
+        uint32_t oui = (uint32_t)cur_u8(c) << 16;
+        oui |= cur_u16be(c);
+        uint16_t pid = cur_u16be(c);
+        dx_span(x, c, start);
+        if (c->trunc)
+            return LS_TRUNCATED;
+        fld_hex(x, "oui", oui_off, 3, oui);
+        fld_note(fld_hex(x, "pid", oui_off + 3, 2, pid), oui == 0 ? ethertype_name(pid) : NULL);
+        if (oui == 0)
+            dx_next(x, c, TBL_ETHERTYPE, pid, pid);
+        else
+            dx_next(x, c, TBL_NONE, 0, 0);
+        return LS_OK;
+    }
+    dx_span(x, c, start);
+    if (c->trunc)
+        return LS_TRUNCATED;
+    dx_next(x, c, TBL_NONE, 0, 0);
+    return LS_OK;
+}
+
+static void llc_summary(const record_t *r, const layer_t *l, outbuf_t *ob)
+{
+    uint64_t dsap = 0, ssap = 0, pid;
+    layer_uint(r, l, "dsap", &dsap);
+    layer_uint(r, l, "ssap", &ssap);
+    if (layer_uint(r, l, "pid", &pid)) {
+        ob_puts(ob, "LLC/SNAP pid 0x");
+        ob_hex(ob, pid, 4);
+        return;
+    }
+    ob_puts(ob, "LLC dsap 0x");
+    ob_hex(ob, dsap, 2);
+    ob_puts(ob, " ssap 0x");
+    ob_hex(ob, ssap, 2);
+}
+
+const dissector_t dissector_llc = {
+    .name = "llc",
+    .title = "IEEE 802.2 LLC",
+    .osi = 2,
+    .dissect = llc_dissect,
+    .summary = llc_summary,
+};

@@ -1,0 +1,84 @@
+/* sll.c - Linux "cooked" capture headers: LINKTYPE_LINUX_SLL (113) and,
+ * in sll2.c, LINKTYPE_LINUX_SLL2 (276).  The protocol field is an
+ * EtherType except for a few Linux-specific values (packet(7)). */
+#include "../src/dissector.h"
+#include "sll.h"
+
+static const char *const pkttype_names[] = {
+    "to us", "broadcast", "multicast", "to other host", "outgoing",
+};
+
+const char *sll_pkttype_name(uint32_t t)
+{
+    return t < sizeof pkttype_names / sizeof pkttype_names[0] ? pkttype_names[t] : NULL;
+}
+
+/* Hand the payload on by protocol; returns false when the protocol is
+ * not an EtherType (netlink, CAN, raw 802.3 ...). */
+void sll_dispatch(dctx_t *x, cursor_t *c, uint16_t arphrd, uint16_t proto)
+{
+    if (arphrd == SLL_ARPHRD_NETLINK) {
+        dx_next(x, c, TBL_NONE, 0, 0);
+    } else if (proto == SLL_PROTO_802_2) {
+        dx_next(x, c, TBL_NONE, 0, 0);
+        x->next_direct = &dissector_llc;
+    } else if (proto >= 0x0600) {
+        dx_next(x, c, TBL_ETHERTYPE, proto, proto);
+    } else {
+        dx_next(x, c, TBL_NONE, 0, 0);
+    }
+}
+
+static int sll_dissect(dctx_t *x, cursor_t *c)
+{
+    uint32_t start = c->off;
+    uint16_t pkttype = cur_u16be(c);
+    uint16_t arphrd = cur_u16be(c);
+    uint16_t alen = cur_u16be(c);
+    uint8_t addr[8];
+    cur_bytes(c, addr, 8);
+    uint16_t proto = cur_u16be(c);
+    dx_span(x, c, start);
+    if (c->trunc)
+        return LS_TRUNCATED;
+    fld_note(fld_uint(x, "pkttype", start, 2, pkttype), sll_pkttype_name(pkttype));
+    fld_uint(x, "hatype", start + 2, 2, arphrd);
+    fld_uint(x, "halen", start + 4, 2, alen);
+    if (alen == 6)
+        fld_mac(x, "src", start + 6, addr);
+    fld_note(fld_hex(x, "type", start + 14, 2, proto), ethertype_name(proto));
+    sll_dispatch(x, c, arphrd, proto);
+    return LS_OK;
+}
+
+void sll_summary(const record_t *r, const layer_t *l, outbuf_t *ob)
+{
+    const field_t *pt = layer_field(r, l, "pkttype");
+    const field_t *src = layer_field(r, l, "src");
+    const field_t *t = layer_field(r, l, "type");
+    ob_puts(ob, l->proto->name[3] == '2' ? "SLL2 " : "SLL ");
+    if (pt && pt->note)
+        ob_puts(ob, pt->note);
+    if (src) {
+        ob_puts(ob, " from ");
+        ob_mac(ob, src->v.b);
+    }
+    if (t) {
+        ob_puts(ob, ", type 0x");
+        ob_hex(ob, t->v.u, 4);
+    }
+}
+
+static const binding_t sll_bindings[] = {
+    {TBL_LINKTYPE, 113},
+};
+
+const dissector_t dissector_sll = {
+    .name = "sll",
+    .title = "Linux cooked capture",
+    .osi = 2,
+    .dissect = sll_dissect,
+    .summary = sll_summary,
+    .bindings = sll_bindings,
+    .nbindings = 1,
+};

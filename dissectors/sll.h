@@ -1,0 +1,14 @@
+/* sll.h - shared by the two Linux cooked-capture dissectors. */
+#ifndef STRATA_SLL_H
+#define STRATA_SLL_H
+
+#include "../src/dissector.h"
+
+#define SLL_ARPHRD_NETLINK 824
+#define SLL_PROTO_802_2 0x0004
+
+const char *sll_pkttype_name(uint32_t t);
+void sll_dispatch(dctx_t *x, cursor_t *c, uint16_t arphrd, uint16_t proto);
+void sll_summary(const record_t *r, const layer_t *l, outbuf_t *ob);
+
+#endif

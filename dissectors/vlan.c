@@ -1,0 +1,50 @@
+/* vlan.c - IEEE 802.1Q customer tags and 802.1ad service tags; one layer
+ * per tag, so a QinQ stack shows as two vlan layers. */
+#include "../src/dissector.h"
+
+#define VLAN_PCP(tci) ((tci) >> 13)
+#define VLAN_DEI(tci) (((tci) >> 12) & 1)
+#define VLAN_VID(tci) ((tci) & 0x0fff)
+
+static int vlan_dissect(dctx_t *x, cursor_t *c)
+{
+    uint32_t start = c->off;
+    uint16_t tci = cur_u16be(c);
+    uint16_t type = cur_u16be(c);
+    dx_span(x, c, start);
+    if (c->trunc)
+        return LS_TRUNCATED;
+    fld_uint(x, "id", start, 2, VLAN_VID(tci));
+    fld_uint(x, "pcp", start, 1, VLAN_PCP(tci));
+    fld_uint(x, "dei", start, 1, VLAN_DEI(tci));
+    fld_note(fld_hex(x, "type", start + 2, 2, type), ethertype_name(type));
+    dx_next(x, c, TBL_ETHERTYPE, type, type);
+    return LS_OK;
+}
+
+static void vlan_summary(const record_t *r, const layer_t *l, outbuf_t *ob)
+{
+    uint64_t id = 0, pcp = 0;
+    layer_uint(r, l, "id", &id);
+    layer_uint(r, l, "pcp", &pcp);
+    ob_puts(ob, "vlan ");
+    ob_u64(ob, id);
+    ob_puts(ob, " p ");
+    ob_u64(ob, pcp);
+}
+
+static const binding_t vlan_bindings[] = {
+    {TBL_ETHERTYPE, 0x8100}, /* 802.1Q */
+    {TBL_ETHERTYPE, 0x88a8}, /* 802.1ad */
+    {TBL_ETHERTYPE, 0x9100}, /* pre-standard QinQ */
+};
+
+const dissector_t dissector_vlan = {
+    .name = "vlan",
+    .title = "802.1Q VLAN",
+    .osi = 2,
+    .dissect = vlan_dissect,
+    .summary = vlan_summary,
+    .bindings = vlan_bindings,
+    .nbindings = sizeof vlan_bindings / sizeof vlan_bindings[0],
+};

@@ -1,0 +1,142 @@
+/* dissector.h - everything a protocol module needs, and nothing more.
+ *
+ * A dissector reads its header through the cursor it is given, adds typed
+ * fields to its layer, and says what comes next: a dispatch table and key
+ * (ethertype 0x0800, IP protocol 6, ...) and the window of its payload.
+ * It never prints and never allocates.  To add a protocol: write
+ * dissectors/foo.c defining `const dissector_t dissector_foo`, and add
+ * DISSECTOR(foo) to dissectors/dissectors.def.
+ */
+#ifndef STRATA_DISSECTOR_H
+#define STRATA_DISSECTOR_H
+
+#include "cursor.h"
+#include "outbuf.h"
+#include "record.h"
+
+enum dtable {
+    TBL_NONE = 0,
+    TBL_LINKTYPE,   /* pcap LINKTYPE_ value */
+    TBL_ETHERTYPE,  /* EtherType (also SLL protocol, null family mapped) */
+    TBL_IPPROTO,    /* IPv4 protocol / IPv6 next header */
+    TBL_TCP_PORT,
+    TBL_UDP_PORT,
+    TBL_COUNT
+};
+
+typedef struct binding {
+    uint8_t table; /* enum dtable */
+    uint32_t key;
+} binding_t;
+
+typedef struct dctx dctx_t;
+
+typedef struct dissector {
+    const char *name;   /* JSON "proto": "eth", "ipv4", ... */
+    const char *title;  /* for -v: "Ethernet II", "IPv4" */
+    uint8_t osi;
+    /* Parse one layer starting at c->off.  Returns enum layer_status;
+     * set ctx->err before returning LS_ERROR. */
+    int (*dissect)(dctx_t *ctx, cursor_t *c);
+    /* One-line summary of a dissected layer, from its fields only. */
+    void (*summary)(const record_t *r, const layer_t *l, outbuf_t *ob);
+    const binding_t *bindings;
+    unsigned nbindings;
+    /* Optional heuristic: may this payload be ours?  Tried, in registry
+     * order, for payloads of the transport named by heur_table after the
+     * port tables found nothing. */
+    bool (*heuristic)(const cursor_t *c);
+    uint8_t heur_table; /* TBL_TCP_PORT or TBL_UDP_PORT, or TBL_NONE */
+    /* Only steers dispatch (raw IP linktypes): its layer is dropped from
+     * the record unless it fails. */
+    bool silent;
+} dissector_t;
+
+/* Every dissector by name, for the few fixed parent->child links that are
+ * part of a protocol's definition (802.3 length -> LLC, ICMP quote -> IP). */
+#define DISSECTOR(n) extern const dissector_t dissector_##n;
+#include "../dissectors/dissectors.def"
+#undef DISSECTOR
+
+/* Context of one frame's dissection, shared by the layers in turn. */
+struct dctx {
+    record_t *rec;
+    layer_t *layer;        /* the layer being filled */
+    unsigned err;          /* enum err_code for LS_ERROR */
+    /* What comes next, set by the dissector (default: nothing). */
+    uint8_t next_table;
+    uint32_t next_key;
+    uint32_t next_key2;    /* second key for port tables (the other port) */
+    const dissector_t *next_direct; /* a fixed child (ICMP quote -> IP) */
+    bool next_nested;      /* the payload is quoted, one level deeper */
+    bool has_payload;      /* payload window below is meaningful */
+    cursor_t payload;      /* the window handed to the next layer */
+    /* Facts lower layers leave for upper ones. */
+    uint8_t transport;     /* 6 or 17 once TCP/UDP is dissected */
+    bool ip_fragment;      /* the IP packet is a fragment (offset 0, MF) */
+    bool allow_short;      /* inside an ICMP quote: lengths may exceed data */
+    uint16_t sport, dport;
+};
+
+/* Field adders: each appends a field to the current layer and returns it
+ * (or NULL when the record is full; callers need not check). */
+field_t *fld_uint(dctx_t *x, const char *name, uint32_t off, uint32_t len, uint64_t v);
+field_t *fld_hex(dctx_t *x, const char *name, uint32_t off, uint32_t len, uint64_t v);
+field_t *fld_int(dctx_t *x, const char *name, uint32_t off, uint32_t len, int64_t v);
+field_t *fld_bool(dctx_t *x, const char *name, uint32_t off, uint32_t len, bool v);
+field_t *fld_mac(dctx_t *x, const char *name, uint32_t off, const uint8_t mac[6]);
+field_t *fld_ipv4(dctx_t *x, const char *name, uint32_t off, const uint8_t a[4]);
+field_t *fld_ipv6(dctx_t *x, const char *name, uint32_t off, const uint8_t a[16]);
+/* A string copied into the record (cut at the record's string cap). */
+field_t *fld_str(dctx_t *x, const char *name, uint32_t off, uint32_t len, const char *s, uint32_t n);
+/* String building in place: begin, append pieces, end. */
+typedef struct strb {
+    record_t *rec;
+    uint32_t start;
+    uint32_t n;
+    bool full;
+} strb_t;
+void strb_begin(dctx_t *x, strb_t *b);
+void strb_add(strb_t *b, const char *s, uint32_t n);
+void strb_addc(strb_t *b, char ch);
+void strb_add_u64(strb_t *b, uint64_t v);
+field_t *strb_field(dctx_t *x, strb_t *b, const char *name, uint32_t off, uint32_t len);
+field_t *fld_array(dctx_t *x, const char *name, uint32_t off);
+field_t *fld_object(dctx_t *x, const char *name, uint32_t off);
+void fld_end(dctx_t *x, field_t *open, uint32_t end_off);
+
+static inline void fld_note(field_t *f, const char *note)
+{
+    if (f)
+        f->note = note;
+}
+
+/* Finish helpers for the return statement of dissect(). */
+static inline int dx_error(dctx_t *x, unsigned err)
+{
+    x->err = err;
+    return LS_ERROR;
+}
+
+/* Hand the rest of cursor window `w` (from its read position) to the next
+ * layer, dispatched by (table, key[, key2]). */
+static inline void dx_next(dctx_t *x, const cursor_t *w, uint8_t table, uint32_t key, uint32_t key2)
+{
+    x->payload = cur_rest(w);
+    x->has_payload = true;
+    x->next_table = table;
+    x->next_key = key;
+    x->next_key2 = key2;
+}
+
+/* Set the span of the current layer to [start, c->off) clamped to the
+ * captured bytes. */
+void dx_span(dctx_t *x, const cursor_t *c, uint32_t start);
+
+/* Name helpers shared by several dissectors (static strings, or NULL). */
+const char *ethertype_name(uint32_t type);
+const char *ipproto_name(uint32_t proto);
+/* "well-known: http", "registered", "dynamic", ... (RFC 6335 classes) */
+const char *port_note(uint32_t port);
+
+#endif

@@ -1,0 +1,107 @@
+/* engine.c - walks a frame through the dissectors, outermost first.
+ *
+ * Dispatch order for a payload (fixed, and documented in the README):
+ *   1. a fixed child the parent names (only ICMP's quoted IP header),
+ *   2. the table and key the parent gives: for ports the lower port
+ *      first, then the higher,
+ *   3. the heuristics registered for that transport, in registry order,
+ *   4. `data` for whatever bytes are left.
+ * (The flow tracker will pin a protocol on a flow ahead of step 2.)
+ */
+#include "engine.h"
+
+#include "dissector.h"
+#include "registry.h"
+
+static layer_t *layer_open(record_t *r, const dissector_t *d, uint32_t off, uint8_t depth)
+{
+    layer_t *l = &r->layers[r->nlayers++];
+    l->proto = d;
+    l->osi = d->osi;
+    l->status = LS_OK;
+    l->err = ERR_none;
+    l->depth = depth;
+    l->off = off;
+    l->len = 0;
+    l->f_first = r->nfields;
+    l->f_count = 0;
+    return l;
+}
+
+static const dissector_t *next_dissector(const dctx_t *x)
+{
+    if (x->next_direct)
+        return x->next_direct;
+    const dissector_t *d = registry_lookup(x->next_table, x->next_key);
+    if (!d && x->next_key2 != x->next_key)
+        d = registry_lookup(x->next_table, x->next_key2);
+    if (!d && (x->next_table == TBL_TCP_PORT || x->next_table == TBL_UDP_PORT))
+        d = registry_heuristic(x->next_table, &x->payload);
+    return d;
+}
+
+void engine_dissect(record_t *r, const uint8_t *data, uint32_t caplen, uint32_t len,
+                    uint32_t linktype)
+{
+    record_reset(r);
+    r->data = data;
+    r->caplen = caplen;
+    r->len = len;
+    r->linktype = linktype;
+
+    cursor_t c = cur_init(data, caplen, len);
+    dctx_t x = {0};
+    x.rec = r;
+    uint8_t depth = 0;
+
+    const dissector_t *d = registry_lookup(TBL_LINKTYPE, linktype);
+    if (!d) {
+        r->unknown_linktype = true;
+        d = &dissector_data;
+    }
+    for (;;) {
+        if (r->nlayers >= REC_MAX_LAYERS) {
+            layer_t *last = &r->layers[r->nlayers - 1];
+            last->status = LS_ERROR;
+            last->err = ERR_too_many_layers;
+            r->malformed = true;
+            break;
+        }
+        layer_t *l = layer_open(r, d, c.off, depth);
+        x.layer = l;
+        x.err = ERR_none;
+        x.next_table = TBL_NONE;
+        x.next_key = x.next_key2 = 0;
+        x.next_direct = NULL;
+        x.next_nested = false;
+        x.has_payload = false;
+        x.allow_short = depth > 0;
+        c.trunc = false;
+
+        int st = d->dissect(&x, &c);
+        l->status = (uint8_t)st;
+        if (st == LS_ERROR) {
+            l->err = (uint8_t)x.err;
+            r->malformed = true;
+            break;
+        }
+        if (st == LS_TRUNCATED) {
+            r->truncated = true;
+            break;
+        }
+        if (d->silent) {
+            /* a dispatch-only layer leaves no trace in the record */
+            r->nlayers--;
+            r->nfields = l->f_first;
+        }
+        if (!x.has_payload)
+            break;
+        c = x.payload;
+        if (cur_rleft(&c) == 0)
+            break;
+        if (x.next_nested)
+            depth++;
+        const dissector_t *n = next_dissector(&x);
+        d = n ? n : &dissector_data;
+    }
+}

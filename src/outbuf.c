@@ -1,0 +1,233 @@
+/* outbuf.c - printf-free formatting into caller-owned buffers. */
+#include "outbuf.h"
+
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+void ob_init(outbuf_t *ob, char *buf, size_t cap, int fd)
+{
+    ob->buf = buf;
+    ob->cap = cap;
+    ob->len = 0;
+    ob->fd = fd;
+    ob->full = false;
+    ob->failed = false;
+}
+
+void ob_flush(outbuf_t *ob)
+{
+    if (ob->fd < 0)
+        return;
+    size_t done = 0;
+    while (done < ob->len && !ob->failed) {
+        ssize_t w = write(ob->fd, ob->buf + done, ob->len - done);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            ob->failed = true;
+            break;
+        }
+        done += (size_t)w;
+    }
+    ob->len = 0;
+}
+
+void ob_write(outbuf_t *ob, const char *s, size_t n)
+{
+    while (n) {
+        size_t room = ob->cap - ob->len;
+        if (room == 0) {
+            if (ob->fd < 0) {
+                ob->full = true;
+                return;
+            }
+            ob_flush(ob);
+            if (ob->failed) {
+                ob->len = 0; /* keep going silently; caller checks failed */
+            }
+            room = ob->cap - ob->len;
+        }
+        size_t k = n < room ? n : room;
+        memcpy(ob->buf + ob->len, s, k);
+        ob->len += k;
+        s += k;
+        n -= k;
+    }
+}
+
+void ob_puts(outbuf_t *ob, const char *s)
+{
+    ob_write(ob, s, strlen(s));
+}
+
+void ob_putc(outbuf_t *ob, char c)
+{
+    if (ob->len < ob->cap) {
+        ob->buf[ob->len++] = c;
+        return;
+    }
+    ob_write(ob, &c, 1);
+}
+
+void ob_u64(outbuf_t *ob, uint64_t v)
+{
+    char tmp[24];
+    int i = sizeof tmp;
+    do {
+        tmp[--i] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    ob_write(ob, tmp + i, sizeof tmp - (size_t)i);
+}
+
+void ob_i64(outbuf_t *ob, int64_t v)
+{
+    if (v < 0) {
+        ob_putc(ob, '-');
+        ob_u64(ob, (uint64_t)0 - (uint64_t)v);
+    } else {
+        ob_u64(ob, (uint64_t)v);
+    }
+}
+
+void ob_u64_pad(outbuf_t *ob, uint64_t v, unsigned width, char pad)
+{
+    char tmp[24];
+    int i = sizeof tmp;
+    do {
+        tmp[--i] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    for (unsigned n = (unsigned)(sizeof tmp - (size_t)i); n < width; n++)
+        ob_putc(ob, pad);
+    ob_write(ob, tmp + i, sizeof tmp - (size_t)i);
+}
+
+static const char hexdig[] = "0123456789abcdef";
+
+void ob_hex(outbuf_t *ob, uint64_t v, unsigned min_digits)
+{
+    char tmp[16];
+    int i = sizeof tmp;
+    do {
+        tmp[--i] = hexdig[v & 15];
+        v >>= 4;
+    } while (v);
+    for (unsigned n = (unsigned)(sizeof tmp - (size_t)i); n < min_digits; n++)
+        ob_putc(ob, '0');
+    ob_write(ob, tmp + i, sizeof tmp - (size_t)i);
+}
+
+void ob_hex8(outbuf_t *ob, uint8_t v)
+{
+    char t[2] = {hexdig[v >> 4], hexdig[v & 15]};
+    ob_write(ob, t, 2);
+}
+
+void ob_mac(outbuf_t *ob, const uint8_t m[6])
+{
+    for (int i = 0; i < 6; i++) {
+        if (i)
+            ob_putc(ob, ':');
+        ob_hex8(ob, m[i]);
+    }
+}
+
+void ob_ipv4(outbuf_t *ob, const uint8_t a[4])
+{
+    for (int i = 0; i < 4; i++) {
+        if (i)
+            ob_putc(ob, '.');
+        ob_u64(ob, a[i]);
+    }
+}
+
+/* RFC 5952: lower case, no leading zeros, the longest run (>= 2) of zero
+ * groups compressed (the first such run on ties), IPv4-mapped and
+ * IPv4-compatible forms written as inet_ntop writes them. */
+void ob_ipv6(outbuf_t *ob, const uint8_t a[16])
+{
+    uint16_t g[8];
+    for (int i = 0; i < 8; i++)
+        g[i] = (uint16_t)((a[2 * i] << 8) | a[2 * i + 1]);
+    int best = -1, bestlen = 0;
+    for (int i = 0; i < 8;) {
+        if (g[i] == 0) {
+            int j = i;
+            while (j < 8 && g[j] == 0)
+                j++;
+            if (j - i > bestlen) {
+                best = i;
+                bestlen = j - i;
+            }
+            i = j;
+        } else {
+            i++;
+        }
+    }
+    if (bestlen < 2)
+        best = -1;
+    for (int i = 0; i < 8; i++) {
+        if (best >= 0 && i >= best && i < best + bestlen) {
+            if (i == best)
+                ob_putc(ob, ':');
+            if (i == best + bestlen - 1 && i == 7)
+                ob_putc(ob, ':');
+            continue;
+        }
+        if (i)
+            ob_putc(ob, ':');
+        /* glibc's inet_ntop: embedded IPv4 for ::a.b.c.d (not ::1 or ::)
+         * and ::ffff:a.b.c.d */
+        if (i == 6 && best == 0 &&
+            (bestlen == 6 || (bestlen == 5 && g[5] == 0xffff))) {
+            ob_ipv4(ob, a + 12);
+            return;
+        }
+        ob_hex(ob, g[i], 1);
+    }
+}
+
+void ob_json_str(outbuf_t *ob, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        switch (ch) {
+        case '"': ob_write(ob, "\\\"", 2); break;
+        case '\\': ob_write(ob, "\\\\", 2); break;
+        case '\n': ob_write(ob, "\\n", 2); break;
+        case '\r': ob_write(ob, "\\r", 2); break;
+        case '\t': ob_write(ob, "\\t", 2); break;
+        default:
+            if (ch < 0x20 || ch >= 0x7f) {
+                /* bytes from the wire are not trusted to be UTF-8: escape
+                 * everything outside printable ASCII as a code point */
+                ob_write(ob, "\\u00", 4);
+                ob_hex8(ob, ch);
+            } else {
+                ob_putc(ob, (char)ch);
+            }
+        }
+    }
+}
+
+void ob_safe_str(outbuf_t *ob, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if (ch < 0x20 || ch >= 0x7f || ch == '\\') {
+            ob_write(ob, "\\x", 2);
+            ob_hex8(ob, ch);
+        } else {
+            ob_putc(ob, (char)ch);
+        }
+    }
+}
+
+void ob_pad_to(outbuf_t *ob, size_t from, size_t col)
+{
+    size_t cur = ob->len >= from ? ob->len - from : 0;
+    while (cur++ < col)
+        ob_putc(ob, ' ');
+}

@@ -1,0 +1,124 @@
+/* record.h - what dissection produces for one frame, and all renderers read.
+ *
+ * A record is an array of layers (outermost first), each with its
+ * protocol, OSI layer, status, byte span in the frame and a run of typed
+ * fields that carry their own byte spans.  Fields may nest (arrays and
+ * objects, for DNS questions/answers) through BEGIN/END markers.
+ *
+ * Everything lives in fixed arrays inside the record: dissecting a frame
+ * allocates nothing.  When a record is full, further fields are dropped
+ * and the record is flagged `overflow` (counted, never a crash).
+ */
+#ifndef STRATA_RECORD_H
+#define STRATA_RECORD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define REC_MAX_LAYERS 24
+#define REC_MAX_FIELDS 1024
+#define REC_STRBUF 32768 /* bytes of string storage per record */
+
+enum err_code {
+#define ERR(name) ERR_##name,
+#include "errors.def"
+#undef ERR
+    ERR_COUNT
+};
+const char *err_name(unsigned code);
+
+enum layer_status { LS_OK = 0, LS_TRUNCATED, LS_ERROR };
+
+enum field_type {
+    FT_UINT,   /* v.u */
+    FT_INT,    /* v.i */
+    FT_BOOL,   /* v.u: 0/1 */
+    FT_STR,    /* s_off/s_len in the record's string buffer */
+    FT_MAC,    /* v.b[0..5] */
+    FT_IPV4,   /* v.b[0..3] */
+    FT_IPV6,   /* v.b[0..15] */
+    FT_ARRAY,  /* begins an array; ends at the matching FT_END */
+    FT_OBJECT, /* begins an object (in an array: unnamed) */
+    FT_END,
+};
+
+/* Display hints for the text renderers; JSON ignores them. */
+enum field_flag {
+    FF_HEX = 1,      /* show a number as 0x... */
+    FF_HIDE_V = 2,   /* not shown in -v (kept in JSON) */
+    FF_QUOTE = 4,    /* show a string in quotes in -v */
+};
+
+typedef struct field {
+    const char *name;  /* static; NULL for objects inside arrays */
+    const char *note;  /* static annotation for text views ("IPv4"), or NULL */
+    uint8_t type;
+    uint8_t flags;
+    uint16_t s_len;
+    uint32_t s_off;
+    uint32_t off, len; /* byte span in the frame */
+    union {
+        uint64_t u;
+        int64_t i;
+        uint8_t b[16];
+    } v;
+} field_t;
+
+struct dissector;
+
+typedef struct layer {
+    const struct dissector *proto;
+    uint8_t osi;
+    uint8_t status;  /* enum layer_status */
+    uint8_t err;     /* enum err_code when status == LS_ERROR */
+    uint8_t depth;   /* 0 for the frame's own stack, 1 inside an ICMP quote */
+    uint32_t off, len;   /* this layer's own bytes (header or message) */
+    uint16_t f_first, f_count;
+} layer_t;
+
+/* Filled by the flow tracker (later); renderers print it when present. */
+typedef struct rec_flow {
+    bool present;
+    uint8_t dir;        /* 0 orig, 1 resp */
+    uint8_t state;      /* tcp state of the sender, 0xff when not TCP */
+    const char *event;  /* static, or NULL */
+    uint32_t id;
+} rec_flow_t;
+
+typedef struct record {
+    uint64_t frame;        /* 1-based */
+    int64_t ts_sec;
+    uint32_t ts_nsec;
+    uint32_t caplen, len;
+    uint32_t linktype;
+    const uint8_t *data;   /* the frame bytes (valid while rendering) */
+
+    uint16_t nlayers;
+    uint16_t nfields;
+    uint32_t strlen;
+    bool overflow;         /* fields or strings did not fit */
+    bool unknown_linktype; /* no dissector for the linktype */
+    bool truncated;        /* some layer truncated */
+    bool malformed;        /* some layer in error */
+
+    rec_flow_t flow;
+    layer_t layers[REC_MAX_LAYERS];
+    field_t fields[REC_MAX_FIELDS];
+    char str[REC_STRBUF];
+} record_t;
+
+void record_reset(record_t *r);
+
+static inline const char *field_str(const record_t *r, const field_t *f)
+{
+    return r->str + f->s_off;
+}
+
+/* Find a direct (top-level) field of a layer by name, or NULL. */
+const field_t *layer_field(const record_t *r, const layer_t *l, const char *name);
+/* Convenience for renderers: the value of a top-level numeric field. */
+bool layer_uint(const record_t *r, const layer_t *l, const char *name, uint64_t *out);
+/* Index of the field after the one at i, skipping a nested array/object. */
+unsigned field_next(const record_t *r, unsigned i);
+
+#endif

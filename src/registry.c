@@ -1,0 +1,97 @@
+/* registry.c - dispatch tables keyed by value, filled from each
+ * dissector's own bindings (parents never name their children). */
+#include "registry.h"
+
+#include <string.h>
+
+const dissector_t *const registry_all[] = {
+#define DISSECTOR(n) &dissector_##n,
+#include "../dissectors/dissectors.def"
+#undef DISSECTOR
+};
+const unsigned registry_count = sizeof registry_all / sizeof registry_all[0];
+
+/* Sizes of the direct-indexed tables. */
+static const uint32_t table_size[TBL_COUNT] = {
+    [TBL_LINKTYPE] = 1024,
+    [TBL_ETHERTYPE] = 65536,
+    [TBL_IPPROTO] = 256,
+    [TBL_TCP_PORT] = 65536,
+    [TBL_UDP_PORT] = 65536,
+};
+
+static const dissector_t *t_linktype[1024];
+static const dissector_t *t_ethertype[65536];
+static const dissector_t *t_ipproto[256];
+static const dissector_t *t_tcp[65536];
+static const dissector_t *t_udp[65536];
+static const dissector_t **const tables[TBL_COUNT] = {
+    [TBL_LINKTYPE] = t_linktype, [TBL_ETHERTYPE] = t_ethertype, [TBL_IPPROTO] = t_ipproto,
+    [TBL_TCP_PORT] = t_tcp,      [TBL_UDP_PORT] = t_udp,
+};
+
+static void put_err(char *err, unsigned errlen, const char *a, const char *b)
+{
+    if (!errlen)
+        return;
+    size_t n = 0;
+    const char *parts[] = {"dissectors '", a, "' and '", b, "' claim the same key"};
+    for (unsigned i = 0; i < 5; i++)
+        for (const char *p = parts[i]; *p && n + 1 < errlen; p++)
+            err[n++] = *p;
+    err[n] = '\0';
+}
+
+int registry_init(char *err, unsigned errlen)
+{
+    for (unsigned t = 1; t < TBL_COUNT; t++)
+        memset(tables[t], 0, table_size[t] * sizeof(tables[t][0]));
+    for (unsigned i = 0; i < registry_count; i++) {
+        const dissector_t *d = registry_all[i];
+        for (unsigned b = 0; b < d->nbindings; b++) {
+            unsigned t = d->bindings[b].table;
+            uint32_t k = d->bindings[b].key;
+            if (t == TBL_NONE || t >= TBL_COUNT || k >= table_size[t])
+                continue;
+            if (tables[t][k] && tables[t][k] != d) {
+                put_err(err, errlen, tables[t][k]->name, d->name);
+                return -1;
+            }
+            tables[t][k] = d;
+        }
+    }
+    return 0;
+}
+
+const dissector_t *registry_lookup(unsigned table, uint32_t key)
+{
+    if (table == TBL_NONE || table >= TBL_COUNT || key >= table_size[table])
+        return NULL;
+    return tables[table][key];
+}
+
+const dissector_t *registry_heuristic(unsigned table, const cursor_t *payload)
+{
+    for (unsigned i = 0; i < registry_count; i++) {
+        const dissector_t *d = registry_all[i];
+        if (d->heuristic && d->heur_table == table && d->heuristic(payload))
+            return d;
+    }
+    return NULL;
+}
+
+unsigned registry_index(const dissector_t *d)
+{
+    for (unsigned i = 0; i < registry_count; i++)
+        if (registry_all[i] == d)
+            return i;
+    return registry_count;
+}
+
+const dissector_t *registry_by_name(const char *name)
+{
+    for (unsigned i = 0; i < registry_count; i++)
+        if (strcmp(registry_all[i]->name, name) == 0)
+            return registry_all[i];
+    return NULL;
+}

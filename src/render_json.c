@@ -1,0 +1,1 @@
+/* PLACEHOLDER */ typedef int strata_placeholder_render_json;

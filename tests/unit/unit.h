@@ -1,0 +1,138 @@
+/* unit.h - a small harness for dissector unit tests on byte arrays.
+ *
+ * Each test file defines test functions and a main that calls them through
+ * RUN(); CHECK failures are counted and reported with file:line. */
+#ifndef STRATA_UNIT_H
+#define STRATA_UNIT_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
+#include "record.h"
+#include "registry.h"
+#include "dissector.h"
+
+static int unit_failed, unit_checks;
+
+#define CHECK(cond)                                                                 \
+    do {                                                                            \
+        unit_checks++;                                                              \
+        if (!(cond)) {                                                              \
+            unit_failed++;                                                          \
+            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
+        }                                                                           \
+    } while (0)
+
+#define CHECK_EQ(a, b)                                                                  \
+    do {                                                                                \
+        unit_checks++;                                                                  \
+        unsigned long long va_ = (unsigned long long)(a), vb_ = (unsigned long long)(b); \
+        if (va_ != vb_) {                                                               \
+            unit_failed++;                                                              \
+            fprintf(stderr, "%s:%d: %s == %llu, expected %llu\n", __FILE__, __LINE__, #a, \
+                    va_, vb_);                                                          \
+        }                                                                               \
+    } while (0)
+
+#define CHECK_STR(a, b)                                                                  \
+    do {                                                                                 \
+        unit_checks++;                                                                   \
+        const char *sa_ = (a), *sb_ = (b);                                               \
+        if (!sa_ || strcmp(sa_, sb_) != 0) {                                             \
+            unit_failed++;                                                               \
+            fprintf(stderr, "%s:%d: %s == \"%s\", expected \"%s\"\n", __FILE__, __LINE__, #a, \
+                    sa_ ? sa_ : "(null)", sb_);                                          \
+        }                                                                                \
+    } while (0)
+
+#define RUN(fn)                 \
+    do {                        \
+        int before_ = unit_failed; \
+        fn();                   \
+        fprintf(stderr, "%s %s\n", unit_failed == before_ ? "ok  " : "FAIL", #fn); \
+    } while (0)
+
+static record_t unit_rec;
+
+static inline void unit_init(void)
+{
+    char err[128];
+    if (registry_init(err, sizeof err) != 0) {
+        fprintf(stderr, "registry: %s\n", err);
+        exit(2);
+    }
+}
+
+static inline int unit_done(void)
+{
+    printf("%d checks, %d failed\n", unit_checks, unit_failed);
+    return unit_failed ? 1 : 0;
+}
+
+/* Dissect bytes as a frame of `linktype`.  The bytes are copied into a
+ * heap buffer of exactly the frame's size so that AddressSanitizer
+ * catches any read past the captured end. */
+static inline record_t *unit_dissect_len(const void *bytes, unsigned caplen, unsigned len,
+                                         unsigned linktype)
+{
+    static unsigned char *copy;
+    free(copy);
+    copy = malloc(caplen ? caplen : 1);
+    memcpy(copy, bytes, caplen);
+    engine_dissect(&unit_rec, copy, caplen, len, linktype);
+    return &unit_rec;
+}
+
+static inline record_t *unit_dissect(const void *bytes, unsigned n, unsigned linktype)
+{
+    return unit_dissect_len(bytes, n, n, linktype);
+}
+
+/* The n-th (0-based) layer of protocol `proto`, or NULL. */
+static inline const layer_t *unit_layer(const record_t *r, const char *proto, int nth)
+{
+    for (unsigned i = 0; i < r->nlayers; i++)
+        if (strcmp(r->layers[i].proto->name, proto) == 0 && nth-- == 0)
+            return &r->layers[i];
+    return NULL;
+}
+
+static inline unsigned long long unit_uint(const record_t *r, const layer_t *l, const char *name)
+{
+    uint64_t v = 0xdeadbeefULL;
+    if (!l || !layer_uint(r, l, name, &v))
+        return 0xdeadbeefULL;
+    return v;
+}
+
+static inline const char *unit_str(const record_t *r, const layer_t *l, const char *name)
+{
+    const field_t *f = l ? layer_field(r, l, name) : NULL;
+    return f && f->type == FT_STR ? field_str(r, f) : NULL;
+}
+
+/* The protocol names of all layers joined by spaces ("eth ipv4 tcp"). */
+static inline const char *unit_stack(const record_t *r)
+{
+    static char buf[512];
+    size_t n = 0;
+    buf[0] = 0;
+    for (unsigned i = 0; i < r->nlayers && n + 32 < sizeof buf; i++)
+        n += (size_t)snprintf(buf + n, sizeof buf - n, "%s%s", i ? " " : "", r->layers[i].proto->name);
+    return buf;
+}
+
+/* Cut a frame at every length from 0 to n and dissect each: under the
+ * sanitizers any read past the captured end aborts the test. */
+static inline void unit_sweep(const void *bytes, unsigned n, unsigned linktype)
+{
+    for (unsigned cut = 0; cut <= n; cut++) {
+        record_t *r = unit_dissect_len(bytes, cut, n, linktype);
+        if (cut < n)
+            CHECK(r->truncated || r->malformed || r->nlayers > 0);
+    }
+}
+
+#endif
