@@ -67,6 +67,7 @@ void engine_dissect(record_t *r, const uint8_t *data, uint32_t caplen, uint32_t 
             r->malformed = true;
             break;
         }
+        uint32_t strmark = r->strlen;
         layer_t *l = layer_open(r, d, c.off, depth);
         x.layer = l;
         x.err = ERR_none;
@@ -78,7 +79,16 @@ void engine_dissect(record_t *r, const uint8_t *data, uint32_t caplen, uint32_t 
         x.allow_short = depth > 0;
         c.trunc = false;
 
+        cursor_t before = c;
         int st = d->dissect(&x, &c);
+        if (st == LS_DECLINE && d != &dissector_data) {
+            r->nlayers--;
+            r->nfields = l->f_first;
+            r->strlen = strmark;
+            c = before;
+            d = &dissector_data;
+            continue;
+        }
         l->status = (uint8_t)st;
         if (st == LS_ERROR) {
             l->err = (uint8_t)x.err;

@@ -27,7 +27,10 @@ enum err_code {
 };
 const char *err_name(unsigned code);
 
-enum layer_status { LS_OK = 0, LS_TRUNCATED, LS_ERROR };
+/* LS_DECLINE: returned by a dissector reached through a port table that
+ * finds the payload is not its protocol after all (an HTTP body segment
+ * on port 80); the engine drops its layer and shows the bytes as data. */
+enum layer_status { LS_DECLINE = -1, LS_OK = 0, LS_TRUNCATED, LS_ERROR };
 
 enum field_type {
     FT_UINT,   /* v.u */
