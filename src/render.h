@@ -1,0 +1,41 @@
+/* render.h - renderers: they read records and write text; they never
+ * look at packet bytes except to dump them in hex (-x). */
+#ifndef STRATA_RENDER_H
+#define STRATA_RENDER_H
+
+#include <time.h>
+
+#include "outbuf.h"
+#include "record.h"
+
+enum ts_style {
+    TS_LOCAL,  /* HH:MM:SS.ffffff (default, local time as tcpdump) */
+    TS_NONE,   /* -t */
+    TS_EPOCH,  /* -tt: seconds since the epoch */
+    TS_DATE,   /* -tttt: YYYY-MM-DD HH:MM:SS.ffffff */
+};
+
+typedef struct render_ctx {
+    enum ts_style ts_style;
+    unsigned ts_digits;  /* 6, or 9 for nanosecond captures */
+    bool quiet;          /* -q */
+    bool color;          /* ANSI colours, one per layer */
+    /* cache for the local-time conversion: one localtime_r per second */
+    int64_t tm_sec;
+    bool tm_valid;
+    struct tm tm;
+} render_ctx_t;
+
+void render_ctx_init(render_ctx_t *rc);
+void render_ts(outbuf_t *ob, render_ctx_t *rc, int64_t sec, uint32_t nsec);
+void render_line(outbuf_t *ob, render_ctx_t *rc, const record_t *r);
+void render_verbose(outbuf_t *ob, render_ctx_t *rc, const record_t *r);
+void render_json(outbuf_t *ob, const record_t *r);
+void render_hex(outbuf_t *ob, const render_ctx_t *rc, const record_t *r);
+
+/* ANSI colour for a layer of the record (by OSI layer, quoted ones
+ * dimmer), and the reset sequence. */
+const char *layer_color(const layer_t *l);
+#define COLOR_RESET "\033[0m"
+
+#endif
