@@ -1,16 +1,546 @@
-/* PLACEHOLDER: being written. */
+/* dns.c - Domain Name System messages (RFC 1035 section 4), with AAAA
+ * (RFC 3596), the EDNS0 OPT pseudo-record (RFC 6891), the mDNS class bits
+ * (RFC 6762) and the two-byte length prefix of DNS over TCP (RFC 1035
+ * 4.2.2).  One message per TCP segment for now: no reassembly yet.
+ *
+ * Names are read by absolute offset inside the message window.  Every
+ * compression pointer must point before everything the name has visited
+ * so far (so before the name's start and before the pointer itself), and
+ * a name holds at most 255 bytes: a walk ends whatever the packet says.
+ * The record loops stop at the count or when the bytes run out, whichever
+ * comes first (STYLE.md, "DNS names").
+ */
 #include "../src/dissector.h"
 
-static int dns_dissect(dctx_t *x, cursor_t *c)
+#define DNS_HDR_LEN 12
+#define DNS_PORT 53
+#define MDNS_PORT 5353
+#define DNS_MAX_NAME 255 /* RFC 1035 2.3.4: wire bytes, length bytes included */
+#define DNS_MAX_PTRS 128 /* hops per name: a 255-byte name has at most 127 labels */
+
+/* The header's flags word (RFC 1035 4.1.1; AD and CD: RFC 4035 3.2). */
+#define DNS_QR(f) (((f) >> 15) & 1)
+#define DNS_OPCODE(f) (((f) >> 11) & 0xf)
+#define DNS_AA(f) (((f) >> 10) & 1)
+#define DNS_TC(f) (((f) >> 9) & 1)
+#define DNS_RD(f) (((f) >> 8) & 1)
+#define DNS_RA(f) (((f) >> 7) & 1)
+#define DNS_AD(f) (((f) >> 5) & 1)
+#define DNS_CD(f) (((f) >> 4) & 1)
+#define DNS_RCODE(f) ((f)&0xf)
+
+/* A label's first byte: its top two bits are the label type (RFC 1035
+ * 4.1.4; 0x40 was RFC 2673's extended label, 0x80 is reserved). */
+#define DNS_LABEL_TYPE(b) ((b)&0xc0)
+#define DNS_LABEL_NORMAL 0x00
+#define DNS_LABEL_PTR 0xc0
+#define DNS_PTR_OFF(hi, lo) ((((uint32_t)(hi)&0x3f) << 8) | (lo))
+
+/* mDNS puts a flag in the class's top bit: unicast-response wanted in a
+ * question (RFC 6762 5.4), cache-flush in a record (10.2). */
+#define MDNS_TOP_BIT(cls) (((cls) >> 15) & 1)
+#define MDNS_CLASS(cls) ((cls)&0x7fff)
+
+/* The OPT pseudo-record's TTL (RFC 6891 6.1.3). */
+#define EDNS_EXT_RCODE(ttl) (((ttl) >> 24) & 0xff)
+#define EDNS_VERSION(ttl) (((ttl) >> 16) & 0xff)
+#define EDNS_DO(ttl) (((ttl) >> 15) & 1)
+
+#define T_A 1
+#define T_NS 2
+#define T_CNAME 5
+#define T_PTR 12
+#define T_MX 15
+#define T_TXT 16
+#define T_AAAA 28
+#define T_OPT 41
+
+static const char *dns_type_name(uint64_t t)
 {
-    (void)x;
-    (void)c;
+    switch (t) {
+    case 1: return "A";
+    case 2: return "NS";
+    case 5: return "CNAME";
+    case 6: return "SOA";
+    case 12: return "PTR";
+    case 13: return "HINFO";
+    case 15: return "MX";
+    case 16: return "TXT";
+    case 28: return "AAAA";
+    case 33: return "SRV";
+    case 35: return "NAPTR";
+    case 41: return "OPT";
+    case 43: return "DS";
+    case 46: return "RRSIG";
+    case 47: return "NSEC";
+    case 48: return "DNSKEY";
+    case 50: return "NSEC3";
+    case 64: return "SVCB";
+    case 65: return "HTTPS";
+    case 251: return "IXFR";
+    case 252: return "AXFR";
+    case 255: return "ANY";
+    case 257: return "CAA";
+    default: return NULL;
+    }
+}
+
+static const char *dns_class_name(uint32_t cls)
+{
+    switch (cls) {
+    case 1: return "IN";
+    case 3: return "CH";
+    case 4: return "HS";
+    case 254: return "NONE";
+    case 255: return "ANY";
+    default: return NULL;
+    }
+}
+
+/* RFC 1035 4.1.1, RFC 1996 (Notify), RFC 2136 (Update), RFC 8490 (DSO). */
+static const char *dns_opcode_name(uint64_t op)
+{
+    switch (op) {
+    case 0: return "Query";
+    case 1: return "IQuery";
+    case 2: return "Status";
+    case 4: return "Notify";
+    case 5: return "Update";
+    case 6: return "DSO";
+    default: return NULL;
+    }
+}
+
+/* RFC 1035 4.1.1, RFC 2136 2.2. */
+static const char *dns_rcode_name(uint64_t rc)
+{
+    switch (rc) {
+    case 0: return "NoError";
+    case 1: return "FormErr";
+    case 2: return "ServFail";
+    case 3: return "NXDomain";
+    case 4: return "NotImp";
+    case 5: return "Refused";
+    case 6: return "YXDomain";
+    case 7: return "YXRRSet";
+    case 8: return "NXRRSet";
+    case 9: return "NotAuth";
+    case 10: return "NotZone";
+    default: return NULL;
+    }
+}
+
+/* One message being read. */
+typedef struct dns_msg {
+    cursor_t m;     /* the message; offsets are absolute, pointers add m.start */
+    uint32_t end;   /* its end by its own length (UDP payload, TCP prefix) */
+    bool exact;     /* `end` is the message's real end (no IP fragment, no ICMP quote) */
+    bool complete;  /* exact, and captured up to `end` */
+    bool mdns;
+    bool opt;       /* an OPT record was seen: its fields follow the arrays */
+    uint32_t opt_off;
+    uint16_t opt_size;
+    uint32_t opt_ttl;
+} dns_msg_t;
+
+/* Bytes ran out where the message said there were more: its own lengths
+ * contradict each other when all of it is here, else the capture cut it. */
+static int ran_out(dctx_t *x, const dns_msg_t *d, unsigned err)
+{
+    return d->complete ? dx_error(x, err) : LS_TRUNCATED;
+}
+
+/* RFC 1035 5.1 escapes, so that every string we keep is printable and a
+ * dot inside a label cannot pass for a separator. */
+static void add_text_byte(strb_t *b, uint8_t ch, bool in_name)
+{
+    if (ch == '\\' || (in_name && ch == '.')) {
+        strb_addc(b, '\\');
+        strb_addc(b, (char)ch);
+    } else if (ch >= 0x20 && ch < 0x7f) {
+        strb_addc(b, (char)ch);
+    } else {
+        char e[4] = {'\\', (char)('0' + ch / 100), (char)('0' + ch / 10 % 10),
+                     (char)('0' + ch % 10)};
+        strb_add(b, e, 4);
+    }
+}
+
+#define NAME_SHORT (-1) /* a byte of the name was not captured */
+#define NAME_OVER (-2)  /* the name runs past `limit` where it sits */
+
+/* Read the name at absolute offset *at, appending its dotted form to b.
+ * On success *at moves past the name's own bytes (up to and including its
+ * first pointer).  Returns 0, NAME_SHORT, NAME_OVER or an ERR_ code. */
+static int dns_name(dns_msg_t *d, uint32_t *at, uint32_t limit, strb_t *b)
+{
+    uint32_t pos = *at;
+    uint32_t floor = *at;   /* lowest offset visited: pointers go below it */
+    uint32_t total = 1;     /* wire length, counting the root's zero byte */
+    unsigned hops = 0, labels = 0;
+    bool jumped = false;
+    for (;;) {
+        if (!jumped && pos >= limit)
+            return NAME_OVER;
+        uint8_t lb = cur_peek_u8(&d->m, pos);
+        if (d->m.trunc)
+            return NAME_SHORT;
+        if (DNS_LABEL_TYPE(lb) == DNS_LABEL_PTR) {
+            if (!jumped && pos + 1 >= limit)
+                return NAME_OVER;
+            uint8_t lo = cur_peek_u8(&d->m, pos + 1);
+            if (d->m.trunc)
+                return NAME_SHORT;
+            uint32_t target = d->m.start + DNS_PTR_OFF(lb, lo);
+            if (target >= floor || ++hops > DNS_MAX_PTRS)
+                return ERR_dns_ptr_loop;
+            if (!jumped)
+                *at = pos + 2;
+            jumped = true;
+            floor = pos = target;
+            continue;
+        }
+        if (DNS_LABEL_TYPE(lb) != DNS_LABEL_NORMAL)
+            return ERR_dns_bad_label;
+        if (lb == 0)
+            break;
+        total += lb + 1u;
+        if (total > DNS_MAX_NAME)
+            return ERR_dns_name_too_long;
+        if (!jumped && pos + 1 + lb > limit)
+            return NAME_OVER;
+        if (labels++)
+            strb_addc(b, '.');
+        for (uint32_t i = 1; i <= lb; i++) {
+            uint8_t ch = cur_peek_u8(&d->m, pos + i);
+            if (d->m.trunc)
+                return NAME_SHORT;
+            add_text_byte(b, ch, true);
+        }
+        pos += 1u + lb;
+    }
+    if (!jumped)
+        *at = pos + 1;
+    if (!labels)
+        strb_add(b, "<root>", 6);
+    return 0;
+}
+
+/* A failed dns_name as a layer status; `over` names a name running past
+ * its place (the message, or its RDATA). */
+static int name_status(dctx_t *x, const dns_msg_t *d, int rc, unsigned over)
+{
+    if (rc == NAME_OVER)
+        return dx_error(x, over);
+    if (rc == NAME_SHORT)
+        return ran_out(x, d, over);
+    return dx_error(x, (unsigned)rc);
+}
+
+/* Format an address with the shared outbuf code into a scratch buffer. */
+static void add_addr(strb_t *b, const uint8_t *a, bool v6)
+{
+    char tmp[48];
+    outbuf_t ob;
+    ob_init(&ob, tmp, sizeof tmp, -1);
+    if (v6)
+        ob_ipv6(&ob, a);
+    else
+        ob_ipv4(&ob, a);
+    strb_add(b, tmp, (uint32_t)ob.len);
+}
+
+/* The printable form of RDATA [m.off, m.off + rdlen), all captured, into
+ * b; the message cursor does not move. */
+static int dns_rdata(dctx_t *x, dns_msg_t *d, uint16_t type, uint16_t rdlen, strb_t *b)
+{
+    cursor_t copy = d->m, r;
+    cur_sub(&copy, rdlen, &r);
+    uint32_t rd_end = r.start + rdlen, pos = r.start;
+    uint8_t a[16];
+    /* RDLENGTH 0 is how UPDATE deletes an RRset (RFC 2136 2.5.2), for any
+     * type: shown as "<0 bytes>" */
+    switch (rdlen ? type : 0) {
+    case T_A:
+    case T_AAAA:
+        if (rdlen != (type == T_A ? 4 : 16))
+            return dx_error(x, ERR_dns_bad_rdlen);
+        cur_bytes(&r, a, rdlen);
+        add_addr(b, a, type == T_AAAA);
+        return LS_OK;
+    case T_MX:
+    case T_CNAME:
+    case T_NS:
+    case T_PTR: {
+        if (type == T_MX) {
+            if (rdlen < 3) /* preference and at least the root */
+                return dx_error(x, ERR_dns_bad_rdlen);
+            strb_add_u64(b, cur_u16be(&r));
+            strb_addc(b, ' ');
+            pos += 2;
+        }
+        int rc = dns_name(d, &pos, rd_end, b);
+        return rc ? name_status(x, d, rc, ERR_dns_bad_rdlen) : LS_OK;
+    }
+    case T_TXT:
+        /* one or more <character-string>s (RFC 1035 3.3.14, 3.3) */
+        for (bool first = true; cur_left(&r); first = false) {
+            uint8_t n = cur_u8(&r);
+            if (!cur_has(&r, n))
+                return dx_error(x, ERR_dns_bad_rdlen);
+            if (!first)
+                strb_addc(b, ' ');
+            for (unsigned i = 0; i < n; i++)
+                add_text_byte(b, cur_u8(&r), false);
+        }
+        return LS_OK;
+    default:
+        strb_addc(b, '<');
+        strb_add_u64(b, rdlen);
+        strb_add(b, " bytes>", 7);
+        return LS_OK;
+    }
+}
+
+/* The inside of one question (RFC 1035 4.1.2) or resource record (4.1.3). */
+static int dns_record_body(dctx_t *x, dns_msg_t *d, bool question)
+{
+    cursor_t *m = &d->m;
+    uint32_t at = m->off, pos = at;
+    strb_t b;
+    strb_begin(x, &b);
+    int rc = dns_name(d, &pos, d->exact ? d->end : UINT32_MAX, &b);
+    if (rc)
+        return name_status(x, d, rc, ERR_dns_bad_count);
+    strb_field(x, &b, "name", at, pos - at);
+    cur_skip(m, pos - at);
+    uint16_t type = cur_u16be(m);
+    uint16_t cls = cur_u16be(m);
+    if (m->trunc)
+        return ran_out(x, d, ERR_dns_bad_count);
+    fld_note(fld_uint(x, "type", pos, 2, type), dns_type_name(type));
+    /* OPT's class is a payload size, not a class with a flag */
+    bool split = d->mdns && type != T_OPT;
+    uint32_t cval = split ? MDNS_CLASS(cls) : cls;
+    fld_note(fld_uint(x, "class", pos + 2, 2, cval), dns_class_name(cval));
+    if (split)
+        fld_bool(x, question ? "qu" : "cache_flush", pos + 2, 1, MDNS_TOP_BIT(cls));
+    if (question)
+        return LS_OK;
+
+    uint32_t ttl = cur_u32be(m);
+    uint16_t rdlen = cur_u16be(m);
+    if (m->trunc)
+        return ran_out(x, d, ERR_dns_bad_count);
+    fld_uint(x, "ttl", pos + 4, 4, ttl);
+    if (type == T_OPT && !d->opt) {
+        d->opt = true;
+        d->opt_off = pos;
+        d->opt_size = cls;
+        d->opt_ttl = ttl;
+    }
+    if (d->exact && m->off + rdlen > d->end)
+        return dx_error(x, ERR_dns_bad_rdlen);
+    if (!cur_has(m, rdlen))
+        return LS_TRUNCATED;
+    strb_begin(x, &b);
+    int st = dns_rdata(x, d, type, rdlen, &b);
+    if (st != LS_OK)
+        return st;
+    strb_field(x, &b, "data", m->off, rdlen);
+    cur_skip(m, rdlen);
     return LS_OK;
 }
 
+static int dns_record(dctx_t *x, dns_msg_t *d, bool question)
+{
+    field_t *obj = fld_object(x, NULL, d->m.off);
+    int st = dns_record_body(x, d, question);
+    fld_end(x, obj, d->m.off);
+    return st;
+}
+
+static int dns_dissect(dctx_t *x, cursor_t *c)
+{
+    uint32_t start = c->off;
+    dns_msg_t d = {0};
+    d.mdns = x->sport == MDNS_PORT || x->dport == MDNS_PORT;
+    d.exact = !x->ip_fragment && !x->allow_short;
+    if (x->transport == 6) {
+        uint16_t tcp_len = cur_u16be(c);
+        dx_span(x, c, start);
+        if (c->trunc)
+            return LS_TRUNCATED;
+        fld_uint(x, "tcp_len", start, 2, tcp_len);
+        if (tcp_len < DNS_HDR_LEN)
+            return dx_error(x, ERR_dns_bad_len);
+        d.end = c->off + tcp_len;
+        if (!cur_sub(c, tcp_len, &d.m)) {
+            /* the message goes on in later segments: read what is here */
+            d.m = cur_rest(c);
+            cur_skip(c, cur_left(c));
+        }
+    } else {
+        d.m = cur_rest(c);
+        d.end = d.m.rend;
+    }
+    d.complete = d.exact && d.m.end == d.end;
+
+    cursor_t *m = &d.m;
+    uint32_t hdr = m->off;
+    uint16_t id = cur_u16be(m);
+    uint16_t flags = cur_u16be(m);
+    uint16_t counts[4];
+    for (int i = 0; i < 4; i++)
+        counts[i] = cur_u16be(m);
+    if (m->trunc) {
+        cur_skip(m, cur_left(m));
+        dx_span(x, m, start);
+        return ran_out(x, &d, ERR_dns_bad_len);
+    }
+    fld_hex(x, "id", hdr, 2, id);
+    fld_hex(x, "flags", hdr + 2, 2, flags);
+    fld_uint(x, "qr", hdr + 2, 1, DNS_QR(flags));
+    fld_note(fld_uint(x, "opcode", hdr + 2, 1, DNS_OPCODE(flags)), dns_opcode_name(DNS_OPCODE(flags)));
+    fld_bool(x, "aa", hdr + 2, 1, DNS_AA(flags));
+    fld_bool(x, "tc", hdr + 2, 1, DNS_TC(flags));
+    fld_bool(x, "rd", hdr + 2, 1, DNS_RD(flags));
+    fld_bool(x, "ra", hdr + 3, 1, DNS_RA(flags));
+    fld_bool(x, "ad", hdr + 3, 1, DNS_AD(flags));
+    fld_bool(x, "cd", hdr + 3, 1, DNS_CD(flags));
+    fld_note(fld_uint(x, "rcode", hdr + 3, 1, DNS_RCODE(flags)), dns_rcode_name(DNS_RCODE(flags)));
+    static const char *const count_name[4] = {"qdcount", "ancount", "nscount", "arcount"};
+    for (unsigned i = 0; i < 4; i++)
+        fld_uint(x, count_name[i], hdr + 4 + 2 * i, 2, counts[i]);
+
+    /* The sections (RFC 1035 4.1): each record takes at least five bytes,
+     * so a count beyond the message ends when the bytes do. */
+    static const char *const section[4] = {"questions", "answers", "authorities", "additionals"};
+    int st = LS_OK;
+    for (unsigned s = 0; s < 4 && st == LS_OK; s++) {
+        field_t *arr = fld_array(x, section[s], m->off);
+        for (unsigned i = 0; i < counts[s] && st == LS_OK; i++)
+            st = cur_left(m) ? dns_record(x, &d, s == 0) : ran_out(x, &d, ERR_dns_bad_count);
+        fld_end(x, arr, m->off);
+    }
+    if (d.opt) {
+        fld_uint(x, "edns_udp_size", d.opt_off + 2, 2, d.opt_size);
+        fld_uint(x, "edns_ext_rcode", d.opt_off + 4, 1, EDNS_EXT_RCODE(d.opt_ttl));
+        fld_uint(x, "edns_version", d.opt_off + 5, 1, EDNS_VERSION(d.opt_ttl));
+        fld_bool(x, "edns_do", d.opt_off + 6, 1, EDNS_DO(d.opt_ttl));
+    }
+    if (st == LS_OK && m->end < d.end)
+        st = LS_TRUNCATED; /* every record read, but the capture lacks the rest */
+    if (st != LS_OK) {
+        cur_skip(m, cur_left(m));
+        dx_span(x, m, start);
+        return st;
+    }
+    dx_span(x, m, start);
+    /* bytes after the counted records (padding, a second message in the
+     * segment) are left to `data` */
+    c->off = m->off;
+    if (cur_rleft(c))
+        dx_next(x, c, TBL_NONE, 0, 0);
+    return LS_OK;
+}
+
+/* Field `name` directly inside the container at index i, or NULL. */
+static const field_t *child(const record_t *r, unsigned i, const char *name)
+{
+    unsigned end = field_next(r, i) - 1; /* its END marker */
+    for (unsigned j = i + 1; j < end; j = field_next(r, j))
+        if (r->fields[j].name && strcmp(r->fields[j].name, name) == 0)
+            return &r->fields[j];
+    return NULL;
+}
+
+static void put_type(outbuf_t *ob, const field_t *t)
+{
+    const char *n = t ? dns_type_name(t->v.u) : NULL;
+    if (n) {
+        ob_puts(ob, n);
+    } else {
+        ob_puts(ob, "TYPE");
+        ob_u64(ob, t ? t->v.u : 0);
+    }
+}
+
+static void put_str(const record_t *r, outbuf_t *ob, const field_t *f)
+{
+    if (f && f->type == FT_STR)
+        ob_write(ob, field_str(r, f), f->s_len);
+}
+
+/* "DNS A? example.com", "DNS response A? example.com: A 192.0.2.1, ...". */
+static void dns_summary(const record_t *r, const layer_t *l, outbuf_t *ob)
+{
+    uint64_t qr = 0, opcode = 0, rcode = 0;
+    layer_uint(r, l, "qr", &qr);
+    layer_uint(r, l, "opcode", &opcode);
+    layer_uint(r, l, "rcode", &rcode);
+    ob_puts(ob, "DNS");
+    if (qr)
+        ob_puts(ob, " response");
+    if (opcode) {
+        const char *op = dns_opcode_name(opcode);
+        ob_putc(ob, ' ');
+        if (op) {
+            ob_puts(ob, op);
+        } else {
+            ob_puts(ob, "opcode ");
+            ob_u64(ob, opcode);
+        }
+    }
+    const field_t *qs = layer_field(r, l, "questions");
+    unsigned qi = qs ? (unsigned)(qs - r->fields) : 0;
+    if (qs && qi + 1 < field_next(r, qi) - 1) {
+        ob_putc(ob, ' ');
+        put_type(ob, child(r, qi + 1, "type"));
+        ob_puts(ob, "? ");
+        put_str(r, ob, child(r, qi + 1, "name"));
+    } else if (!qr) {
+        ob_puts(ob, " query");
+    }
+    if (!qr)
+        return;
+    ob_puts(ob, ": ");
+    const field_t *an = layer_field(r, l, "answers");
+    unsigned shown = 0;
+    if (rcode == 0 && an) {
+        unsigned ai = (unsigned)(an - r->fields), end = field_next(r, ai) - 1;
+        for (unsigned j = ai + 1; j < end; j = field_next(r, j)) {
+            if (shown++)
+                ob_puts(ob, ", ");
+            put_type(ob, child(r, j, "type"));
+            ob_putc(ob, ' ');
+            put_str(r, ob, child(r, j, "data"));
+        }
+    }
+    if (!shown) {
+        const char *rn = dns_rcode_name(rcode);
+        if (rn) {
+            ob_puts(ob, rn);
+        } else {
+            ob_puts(ob, "RCODE");
+            ob_u64(ob, rcode);
+        }
+    }
+}
+
+static const binding_t dns_bindings[] = {
+    {TBL_UDP_PORT, DNS_PORT},
+    {TBL_UDP_PORT, MDNS_PORT},
+    {TBL_TCP_PORT, DNS_PORT},
+    {TBL_TCP_PORT, MDNS_PORT},
+};
+
 const dissector_t dissector_dns = {
     .name = "dns",
-    .title = "dns",
-    .osi = 3,
+    .title = "Domain Name System",
+    .osi = 7,
     .dissect = dns_dissect,
+    .summary = dns_summary,
+    .bindings = dns_bindings,
+    .nbindings = sizeof dns_bindings / sizeof dns_bindings[0],
 };

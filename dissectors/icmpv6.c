@@ -1,16 +1,442 @@
-/* PLACEHOLDER: being written. */
+/* icmpv6.c - ICMP for IPv6 (RFC 4443) and Neighbor Discovery (RFC 4861).
+ *
+ * Error messages (types 1-4) quote as much of the invoking packet as
+ * fits (RFC 4443 section 2.4 (c)); the quote is dissected as nested
+ * layers, one level deeper.  ND messages carry options (RFC 4861 section
+ * 4.6) walked into the array `options`.  The checksum covers a pseudo
+ * header (RFC 8200 section 8.1) built from the enclosing IPv6 layer.
+ */
 #include "../src/dissector.h"
+
+#define ICMP6_HDR_LEN 4 /* type, code, checksum: the rest depends on type */
+#define ICMP6_ERR_LEN 8
+#define ICMP6_ECHO_LEN 8
+#define ND_RS_LEN 8
+#define ND_RA_LEN 16
+#define ND_NS_LEN 24
+#define ND_NA_LEN 24
+#define ND_REDIRECT_LEN 40
+#define MLD_LEN 24 /* RFC 2710 section 3 */
+#define ND_OPT_UNIT 8
+#define ICMP6_WORD 8 /* RFC 4884 length unit for ICMPv6 */
+#define IPPROTO_ICMPV6 58
+
+enum icmp6_type {
+    ICMP6_UNREACH = 1,
+    ICMP6_TOOBIG = 2,
+    ICMP6_TIMXCEED = 3,
+    ICMP6_PARAMPROB = 4,
+    ICMP6_ECHO = 128,
+    ICMP6_ECHOREPLY = 129,
+    MLD_QUERY = 130,
+    MLD_REPORT = 131,
+    MLD_DONE = 132,
+    ND_RS = 133,
+    ND_RA = 134,
+    ND_NS = 135,
+    ND_NA = 136,
+    ND_REDIRECT = 137,
+    MLD2_REPORT = 143, /* RFC 3810 */
+};
+
+enum nd_opt {
+    ND_OPT_SLL = 1,
+    ND_OPT_TLL = 2,
+    ND_OPT_PREFIX = 3,
+    ND_OPT_REDIRECTED = 4,
+    ND_OPT_MTU = 5,
+    ND_OPT_RDNSS = 25, /* RFC 8106 */
+};
+#define ND_OPT_PREFIX_LEN 32
+
+/* RFC 4861 section 4.2 (M, O), RFC 6275 (H), RFC 4191 (Prf) */
+#define RA_M(f) (((f) >> 7) & 1)
+#define RA_O(f) (((f) >> 6) & 1)
+#define RA_H(f) (((f) >> 5) & 1)
+#define RA_PRF(f) (((f) >> 3) & 3)
+/* RFC 4861 section 4.4 */
+#define NA_R(w) (((w) >> 31) & 1)
+#define NA_S(w) (((w) >> 30) & 1)
+#define NA_O(w) (((w) >> 29) & 1)
+/* RFC 4861 section 4.6.2 */
+#define PI_L(f) (((f) >> 7) & 1)
+#define PI_A(f) (((f) >> 6) & 1)
+
+static const char *icmp6_type_name(uint8_t type)
+{
+    switch (type) {
+    case ICMP6_UNREACH: return "destination unreachable";
+    case ICMP6_TOOBIG: return "packet too big";
+    case ICMP6_TIMXCEED: return "time exceeded";
+    case ICMP6_PARAMPROB: return "parameter problem";
+    case ICMP6_ECHO: return "echo request";
+    case ICMP6_ECHOREPLY: return "echo reply";
+    case MLD_QUERY: return "multicast listener query";
+    case MLD_REPORT: return "multicast listener report";
+    case MLD_DONE: return "multicast listener done";
+    case ND_RS: return "router solicitation";
+    case ND_RA: return "router advertisement";
+    case ND_NS: return "neighbor solicitation";
+    case ND_NA: return "neighbor advertisement";
+    case ND_REDIRECT: return "redirect";
+    case MLD2_REPORT: return "multicast listener report v2";
+    default: return NULL;
+    }
+}
+
+static const char *nd_opt_name(uint8_t type)
+{
+    switch (type) {
+    case ND_OPT_SLL: return "source link-layer address";
+    case ND_OPT_TLL: return "target link-layer address";
+    case ND_OPT_PREFIX: return "prefix information";
+    case ND_OPT_REDIRECTED: return "redirected header";
+    case ND_OPT_MTU: return "MTU";
+    case ND_OPT_RDNSS: return "recursive DNS server";
+    default: return NULL;
+    }
+}
+
+/* Length of the type's fixed part (after which options or data come). */
+static uint32_t fixed_len(uint8_t type)
+{
+    switch (type) {
+    case ICMP6_UNREACH: case ICMP6_TOOBIG: case ICMP6_TIMXCEED: case ICMP6_PARAMPROB:
+        return ICMP6_ERR_LEN;
+    case ICMP6_ECHO: case ICMP6_ECHOREPLY: return ICMP6_ECHO_LEN;
+    case MLD_QUERY: case MLD_REPORT: case MLD_DONE: return MLD_LEN;
+    case ND_RS: return ND_RS_LEN;
+    case ND_RA: return ND_RA_LEN;
+    case ND_NS: return ND_NS_LEN;
+    case ND_NA: return ND_NA_LEN;
+    case ND_REDIRECT: return ND_REDIRECT_LEN;
+    default: return ICMP6_HDR_LEN;
+    }
+}
+
+static void add_addr(dctx_t *x, cursor_t *c, const char *name)
+{
+    uint8_t a[16];
+    uint32_t at = c->off;
+    cur_bytes(c, a, 16);
+    fld_ipv6(x, name, at, a);
+}
+
+/* The fixed part after type/code/checksum, all captured. */
+static void icmp6_body(dctx_t *x, cursor_t *c, uint8_t type)
+{
+    uint32_t at = c->off;
+    switch (type) {
+    case ICMP6_ECHO: case ICMP6_ECHOREPLY:
+        fld_uint(x, "id", at, 2, cur_u16be(c));
+        fld_uint(x, "seq", at + 2, 2, cur_u16be(c));
+        break;
+    case ICMP6_TOOBIG:
+        fld_uint(x, "mtu", at, 4, cur_u32be(c));
+        break;
+    case ICMP6_PARAMPROB:
+        fld_uint(x, "pointer", at, 4, cur_u32be(c));
+        break;
+    case MLD_QUERY: case MLD_REPORT: case MLD_DONE:
+        fld_uint(x, "max_resp_delay", at, 2, cur_u16be(c));
+        cur_skip(c, 2);
+        add_addr(x, c, "group");
+        break;
+    case ND_RA: {
+        fld_uint(x, "cur_hop_limit", at, 1, cur_u8(c));
+        uint8_t f = cur_u8(c);
+        fld_hex(x, "flags", at + 1, 1, f);
+        fld_bool(x, "m", at + 1, 1, RA_M(f));
+        fld_bool(x, "o", at + 1, 1, RA_O(f));
+        fld_bool(x, "h", at + 1, 1, RA_H(f));
+        fld_uint(x, "prf", at + 1, 1, RA_PRF(f));
+        fld_uint(x, "router_lifetime", at + 2, 2, cur_u16be(c));
+        fld_uint(x, "reachable_time", at + 4, 4, cur_u32be(c));
+        fld_uint(x, "retrans_timer", at + 8, 4, cur_u32be(c));
+        break;
+    }
+    case ND_NA: {
+        uint32_t w = cur_u32be(c);
+        fld_bool(x, "r", at, 1, NA_R(w));
+        fld_bool(x, "s", at, 1, NA_S(w));
+        fld_bool(x, "o", at, 1, NA_O(w));
+        add_addr(x, c, "target");
+        break;
+    }
+    case ND_NS: case ND_REDIRECT:
+        cur_skip(c, 4); /* reserved */
+        add_addr(x, c, "target");
+        if (type == ND_REDIRECT)
+            add_addr(x, c, "dst");
+        break;
+    case ICMP6_UNREACH: case ICMP6_TIMXCEED: {
+        uint8_t words = cur_u8(c); /* RFC 4884: quoted packet length */
+        if (words)
+            fld_uint(x, "orig_len", at, 1, words * ICMP6_WORD);
+        cur_skip(c, 3);
+        break;
+    }
+    default: /* RS, MLDv2, unknown: reserved or counts */
+        cur_skip(c, fixed_len(type) - ICMP6_HDR_LEN);
+        break;
+    }
+}
+
+/* The decoded part of one option of olen bytes at `at` (type and length
+ * already read). */
+static void nd_option_body(dctx_t *x, cursor_t *c, uint8_t type, uint32_t at, uint32_t olen)
+{
+    if ((type == ND_OPT_SLL || type == ND_OPT_TLL) && olen == ND_OPT_UNIT) {
+        /* Ethernet: 6 bytes of address (RFC 2464 section 6) */
+        uint8_t mac[6];
+        cur_bytes(c, mac, 6);
+        fld_mac(x, type == ND_OPT_SLL ? "sll" : "tll", at + 2, mac);
+    } else if (type == ND_OPT_PREFIX && olen == ND_OPT_PREFIX_LEN) {
+        fld_uint(x, "prefix_len", at + 2, 1, cur_u8(c));
+        uint8_t f = cur_u8(c);
+        fld_bool(x, "l", at + 3, 1, PI_L(f));
+        fld_bool(x, "a", at + 3, 1, PI_A(f));
+        fld_uint(x, "valid_lifetime", at + 4, 4, cur_u32be(c));
+        fld_uint(x, "preferred_lifetime", at + 8, 4, cur_u32be(c));
+        cur_skip(c, 4);
+        add_addr(x, c, "prefix");
+    } else if (type == ND_OPT_MTU && olen == ND_OPT_UNIT) {
+        cur_skip(c, 2);
+        fld_uint(x, "mtu", at + 4, 4, cur_u32be(c));
+    } else if (type == ND_OPT_RDNSS && olen >= ND_OPT_UNIT) {
+        cur_skip(c, 2);
+        fld_uint(x, "lifetime", at + 4, 4, cur_u32be(c));
+    }
+}
+
+/* ND options up to the end of the message.  Each is at least 8 bytes, so
+ * the walk is bounded by the message length. */
+static int nd_options(dctx_t *x, cursor_t *c)
+{
+    field_t *arr = fld_array(x, "options", c->off);
+    int st = LS_OK;
+    while (cur_rleft(c) > 0) {
+        uint32_t at = c->off, wire = cur_rleft(c);
+        uint8_t type = cur_u8(c);
+        uint8_t units = cur_u8(c);
+        uint32_t olen = units * ND_OPT_UNIT;
+        /* in a quote the message is cut short: only truncated */
+        if (wire < 2 || (!c->trunc && (olen == 0 || olen > wire))) {
+            st = x->allow_short && olen ? LS_TRUNCATED : dx_error(x, ERR_bad_nd_option);
+            break;
+        }
+        if (c->trunc || !cur_has(c, olen - 2)) {
+            st = LS_TRUNCATED;
+            break;
+        }
+        field_t *o = fld_object(x, NULL, at);
+        fld_note(fld_uint(x, "type", at, 1, type), nd_opt_name(type));
+        fld_uint(x, "len", at + 1, 1, olen);
+        nd_option_body(x, c, type, at, olen);
+        fld_end(x, o, at + olen);
+        cur_skip(c, at + olen - c->off); /* captured: cur_has above */
+    }
+    fld_end(x, arr, c->off < c->end ? c->off : c->end);
+    return st;
+}
+
+/* RFC 4443 section 2.3: the checksum over the pseudo header (RFC 8200
+ * section 8.1) and the message.  Only when the enclosing layer is IPv6
+ * with its addresses, no routing header still to visit (the pseudo header
+ * would need the final destination), and every byte is captured. */
+static void checksum_check(dctx_t *x, cursor_t *c, uint32_t start, uint32_t n)
+{
+    const record_t *r = x->rec;
+    const layer_t *ip = x->layer - 1;
+    if (x->layer == r->layers || ip->proto != &dissector_ipv6 || ip->depth != x->layer->depth)
+        return;
+    const field_t *src = layer_field(r, ip, "src"), *dst = layer_field(r, ip, "dst");
+    if (!src || !dst)
+        return;
+    for (unsigned i = ip->f_first; i < (unsigned)ip->f_first + ip->f_count; i++)
+        if (r->fields[i].name && strcmp(r->fields[i].name, "segs_left") == 0 &&
+            r->fields[i].v.u != 0)
+            return;
+    uint32_t sum = 0;
+    for (unsigned i = 0; i < 16; i += 2)
+        sum += (uint32_t)(src->v.b[i] << 8 | src->v.b[i + 1]) +
+               (uint32_t)(dst->v.b[i] << 8 | dst->v.b[i + 1]);
+    sum += (n >> 16) + (n & 0xffff) + IPPROTO_ICMPV6;
+    for (uint32_t i = 0; i < n; i += 2) {
+        sum += (uint32_t)cur_peek_u8(c, start + i) << 8;
+        if (i + 1 < n)
+            sum += cur_peek_u8(c, start + i + 1);
+        sum = (sum & 0xffff) + (sum >> 16);
+    }
+    while (sum >> 16)
+        sum = (sum & 0xffff) + (sum >> 16);
+    fld_bool(x, "checksum_ok", start + 2, 2, sum == 0xffff);
+}
 
 static int icmpv6_dissect(dctx_t *x, cursor_t *c)
 {
-    (void)x;
-    (void)c;
+    uint32_t start = c->off, got = cur_left(c), wire = cur_rleft(c);
+    uint8_t type = cur_u8(c);
+    uint8_t code = cur_u8(c);
+    uint16_t sum = cur_u16be(c);
+    if (got >= 1)
+        fld_note(fld_uint(x, "type", start, 1, type), icmp6_type_name(type));
+    if (got >= 2)
+        fld_uint(x, "code", start + 1, 1, code);
+    if (got >= ICMP6_HDR_LEN)
+        fld_hex(x, "checksum", start + 2, 2, sum);
+    uint32_t fixed = fixed_len(type); /* 4 when not even the type is known */
+    if (wire < fixed && !x->allow_short)
+        return dx_error(x, ERR_bad_icmpv6);
+    if (c->trunc || !cur_has(c, fixed - ICMP6_HDR_LEN)) {
+        dx_span(x, c, start);
+        return LS_TRUNCATED;
+    }
+    icmp6_body(x, c, type);
+    if (got == wire && !x->allow_short)
+        checksum_check(x, c, start, wire);
+
+    if (type >= ND_RS && type <= ND_REDIRECT) {
+        int st = nd_options(x, c);
+        dx_span(x, c, start);
+        return st;
+    }
+    dx_span(x, c, start);
+    uint64_t qlen = 0;
+    if (type < ICMP6_ECHO && x->layer->depth == 0) {
+        /* RFC 4884: with a length, the quote ends there and extensions
+         * follow; they are left undissected */
+        cursor_t quote = *c;
+        if (layer_uint(x->rec, x->layer, "orig_len", &qlen) && qlen <= cur_rleft(c))
+            cur_sub(c, (uint32_t)qlen, &quote);
+        dx_next(x, &quote, TBL_NONE, 0, 0);
+        x->next_direct = &dissector_ipv6;
+        x->next_nested = true;
+    } else {
+        /* echo data, MLDv2 records, or an error quoted inside a quote */
+        dx_next(x, c, TBL_NONE, 0, 0);
+    }
     return LS_OK;
 }
 
+/* A field by name anywhere in the layer, also inside `options`. */
+static const field_t *any_field(const record_t *r, const layer_t *l, const char *name)
+{
+    for (unsigned i = l->f_first; i < (unsigned)l->f_first + l->f_count; i++)
+        if (r->fields[i].name && strcmp(r->fields[i].name, name) == 0)
+            return &r->fields[i];
+    return NULL;
+}
+
+static const char *const unreach_reason[] = {
+    " - no route", " - admin prohibited", " - beyond scope", " - address unreachable",
+    "", " - source address failed policy", " - reject route",
+    " - source routing header error",  /* RFC 6554 */
+    " - headers too long",             /* RFC 8883 */
+};
+
+static void unreach_summary(const record_t *r, const layer_t *l, uint64_t code, outbuf_t *ob)
+{
+    const layer_t *ip = l + 1;
+    const field_t *dst = NULL;
+    if (ip < r->layers + r->nlayers && ip->depth == l->depth + 1 && ip->proto == &dissector_ipv6)
+        dst = layer_field(r, ip, "dst");
+    if (!dst || code >= sizeof unreach_reason / sizeof unreach_reason[0]) {
+        ob_puts(ob, "ICMP6 destination unreachable code ");
+        ob_u64(ob, code);
+        return;
+    }
+    ob_puts(ob, "ICMP6 ");
+    ob_ipv6(ob, dst->v.b);
+    if (code == 4) { /* port unreachable */
+        uint64_t proto = 0, port;
+        layer_uint(r, ip, "upper", &proto);
+        ob_puts(ob, proto == 6 ? " tcp port" : proto == 17 ? " udp port" : " port");
+        const layer_t *t = ip + 1;
+        if (t < r->layers + r->nlayers && t->depth == ip->depth && layer_uint(r, t, "dport", &port)) {
+            ob_putc(ob, ' ');
+            ob_u64(ob, port);
+        }
+    }
+    ob_puts(ob, " unreachable");
+    ob_puts(ob, unreach_reason[code]);
+}
+
+static void icmpv6_summary(const record_t *r, const layer_t *l, outbuf_t *ob)
+{
+    uint64_t type = 0, code = 0, a = 0, b = 0;
+    layer_uint(r, l, "type", &type);
+    layer_uint(r, l, "code", &code);
+    const field_t *tgt = layer_field(r, l, "target"), *f;
+    switch (type) {
+    case ICMP6_UNREACH:
+        unreach_summary(r, l, code, ob);
+        return;
+    case ICMP6_TIMXCEED:
+        ob_puts(ob, code == 0 ? "ICMP6 time exceeded in-transit"
+                    : code == 1 ? "ICMP6 reassembly time exceeded"
+                                : "ICMP6 time exceeded");
+        return;
+    default:
+        break;
+    }
+    ob_puts(ob, "ICMP6 ");
+    if (!icmp6_type_name((uint8_t)type)) {
+        ob_puts(ob, "type ");
+        ob_u64(ob, type);
+        ob_puts(ob, " code ");
+        ob_u64(ob, code);
+        return;
+    }
+    ob_puts(ob, icmp6_type_name((uint8_t)type));
+    if ((type == ICMP6_ECHO || type == ICMP6_ECHOREPLY) && layer_uint(r, l, "id", &a) &&
+        layer_uint(r, l, "seq", &b)) {
+        ob_puts(ob, " id ");
+        ob_u64(ob, a);
+        ob_puts(ob, " seq ");
+        ob_u64(ob, b);
+    } else if (type == ICMP6_TOOBIG && layer_uint(r, l, "mtu", &a)) {
+        ob_puts(ob, " mtu ");
+        ob_u64(ob, a);
+    } else if (type == ICMP6_PARAMPROB && layer_uint(r, l, "pointer", &a)) {
+        ob_puts(ob, " code ");
+        ob_u64(ob, code);
+        ob_puts(ob, " pointer ");
+        ob_u64(ob, a);
+    } else if (type == ND_NS && tgt) {
+        ob_puts(ob, " who has ");
+        ob_ipv6(ob, tgt->v.b);
+    } else if (type == ND_NA && tgt) {
+        ob_putc(ob, ' ');
+        ob_ipv6(ob, tgt->v.b);
+        if ((f = any_field(r, l, "tll")) && f->type == FT_MAC) {
+            ob_puts(ob, " is at ");
+            ob_mac(ob, f->v.b);
+        }
+    } else if (type == ND_RA && layer_uint(r, l, "cur_hop_limit", &a) &&
+               layer_uint(r, l, "router_lifetime", &b)) {
+        ob_puts(ob, " hop limit ");
+        ob_u64(ob, a);
+        ob_puts(ob, " lifetime ");
+        ob_u64(ob, b);
+    } else if (type == ND_REDIRECT && tgt && (f = layer_field(r, l, "dst"))) {
+        ob_putc(ob, ' ');
+        ob_ipv6(ob, f->v.b);
+        ob_puts(ob, " to ");
+        ob_ipv6(ob, tgt->v.b);
+    }
+}
+
+static const binding_t icmpv6_bindings[] = {
+    {TBL_IPPROTO, IPPROTO_ICMPV6},
+};
+
 const dissector_t dissector_icmpv6 = {
     .name = "icmpv6",
-    .title = "icmpv6",
+    .title = "ICMPv6",
     .osi = 3,
     .dissect = icmpv6_dissect,
+    .summary = icmpv6_summary,
+    .bindings = icmpv6_bindings,
+    .nbindings = sizeof icmpv6_bindings / sizeof icmpv6_bindings[0],
 };

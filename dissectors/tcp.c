@@ -1,16 +1,353 @@
-/* PLACEHOLDER: being written. */
+/* tcp.c - Transmission Control Protocol (RFC 9293).
+ *
+ * Fixed header (RFC 9293 section 3.1), then the options (section 3.2,
+ * plus window scale and timestamps from RFC 7323, SACK from RFC 2018),
+ * each an object in `options`.  `len` is the payload of this segment: the
+ * reported IP payload less the header.  The payload goes to the port
+ * tables only when it is a whole segment of our own stack: a segment in
+ * an IP fragment or quoted inside an ICMP error stays data.
+ */
 #include "../src/dissector.h"
+
+#define TCP_MIN_HDR 20
+#define TCP_DOFF(w) ((w) >> 12)       /* data offset, in 32-bit words */
+#define TCP_FLAGS(w) ((w)&0x1ff)      /* NS (RFC 3540) and the 8 control bits */
+
+#define TH_FIN 0x01
+#define TH_SYN 0x02
+#define TH_RST 0x04
+#define TH_PSH 0x08
+#define TH_ACK 0x10
+#define TH_URG 0x20
+#define TH_ECE 0x40
+#define TH_CWR 0x80
+
+#define TCPOPT_EOL 0
+#define TCPOPT_NOP 1
+#define TCPOPT_MSS 2
+#define TCPOPT_WSCALE 3
+#define TCPOPT_SACK_OK 4
+#define TCPOPT_SACK 5
+#define TCPOPT_TS 8
+#define TCP_MAX_WSCALE 14 /* RFC 7323 section 2.3: larger shifts count as 14 */
+
+/* The letters and order of tcpdump's "Flags [...]" (print-tcp.c, checked
+ * against tcpdump 4.99.3): ACK is ".", and NS has no letter there. */
+static const struct {
+    uint16_t bit;
+    char letter;
+} tcp_flag_letters[] = {
+    {TH_FIN, 'F'}, {TH_SYN, 'S'}, {TH_RST, 'R'}, {TH_PSH, 'P'},
+    {TH_ACK, '.'}, {TH_URG, 'U'}, {TH_ECE, 'E'}, {TH_CWR, 'W'},
+};
+
+static const char *tcpopt_name(uint8_t kind)
+{
+    switch (kind) {
+    case 0: return "eol";
+    case 1: return "nop";
+    case 2: return "mss";
+    case 3: return "wscale";
+    case 4: return "sackOK";
+    case 5: return "sack";
+    case 8: return "TS";
+    case 19: return "md5";     /* RFC 2385 */
+    case 28: return "uto";     /* RFC 5482 */
+    case 29: return "tcp-ao";  /* RFC 5925 */
+    case 30: return "mptcp";   /* RFC 8684 */
+    case 34: return "tfo";     /* RFC 7413 */
+    default: return NULL;
+    }
+}
+
+/* The values of the options we interpret, when the length is the one the
+ * RFC gives; otherwise only kind and len are recorded.  The option lies
+ * wholly in captured bytes (checked by the caller). */
+static void option_values(dctx_t *x, cursor_t *c, uint8_t kind, uint32_t at, uint32_t olen)
+{
+    if (kind == TCPOPT_MSS && olen == 4) {
+        fld_uint(x, "mss", at + 2, 2, cur_u16be(c));
+    } else if (kind == TCPOPT_WSCALE && olen == 3) {
+        uint8_t shift = cur_u8(c);
+        field_t *f = fld_uint(x, "wscale", at + 2, 1, shift);
+        if (shift > TCP_MAX_WSCALE)
+            fld_note(f, "above 14, used as 14 (RFC 7323 section 2.3)");
+    } else if (kind == TCPOPT_SACK && (olen - 2) % 8 == 0) {
+        field_t *arr = fld_array(x, "blocks", at + 2);
+        for (uint32_t b = at + 2; b < at + olen; b += 8) {
+            field_t *o = fld_object(x, NULL, b);
+            fld_uint(x, "left", b, 4, cur_u32be(c));
+            fld_uint(x, "right", b + 4, 4, cur_u32be(c));
+            fld_end(x, o, b + 8);
+        }
+        fld_end(x, arr, at + olen);
+    } else if (kind == TCPOPT_TS && olen == 10) {
+        fld_uint(x, "tsval", at + 2, 4, cur_u32be(c));
+        fld_uint(x, "tsecr", at + 6, 4, cur_u32be(c));
+    }
+}
+
+/* Walk the options in [c->off, end), all captured; false on a length
+ * under 2 or running past the header (RFC 9293 section 3.2). */
+static bool walk_options(dctx_t *x, cursor_t *c, uint32_t end)
+{
+    field_t *arr = fld_array(x, "options", c->off);
+    bool ok = true;
+    while (c->off < end) {
+        uint32_t at = c->off;
+        uint8_t kind = cur_u8(c);
+        uint32_t olen = 1;
+        if (kind != TCPOPT_EOL && kind != TCPOPT_NOP) {
+            olen = at + 1 < end ? cur_u8(c) : 0;
+            if (olen < 2 || at + olen > end) {
+                ok = false;
+                break;
+            }
+        }
+        field_t *o = fld_object(x, NULL, at);
+        fld_note(fld_uint(x, "kind", at, 1, kind), tcpopt_name(kind));
+        fld_uint(x, "len", at, olen, olen);
+        option_values(x, c, kind, at, olen);
+        fld_end(x, o, at + olen);
+        cur_skip(c, at + olen - c->off);
+        if (kind == TCPOPT_EOL)
+            break; /* the rest is padding */
+    }
+    fld_end(x, arr, end);
+    c->off = end;
+    return ok;
+}
+
+static void add_flags_str(dctx_t *x, uint32_t off, uint16_t flags)
+{
+    strb_t b;
+    strb_begin(x, &b);
+    for (unsigned i = 0; i < sizeof tcp_flag_letters / sizeof tcp_flag_letters[0]; i++)
+        if (flags & tcp_flag_letters[i].bit)
+            strb_addc(&b, tcp_flag_letters[i].letter);
+    if (b.n == 0)
+        strb_add(&b, "none", 4);
+    strb_field(x, &b, "flags_str", off, 2);
+}
 
 static int tcp_dissect(dctx_t *x, cursor_t *c)
 {
-    (void)x;
-    (void)c;
+    uint32_t start = c->off;
+    uint32_t seglen = cur_rleft(c); /* the segment as the IP layer reported it */
+    uint32_t have = cur_left(c);
+    uint16_t sport = cur_u16be(c);
+    uint16_t dport = cur_u16be(c);
+    uint32_t seq = cur_u32be(c);
+    uint32_t ack = cur_u32be(c);
+    uint16_t offflags = cur_u16be(c);
+    uint16_t win = cur_u16be(c);
+    uint16_t sum = cur_u16be(c);
+    uint16_t urg = cur_u16be(c);
+    uint32_t hlen = TCP_DOFF(offflags) * 4u;
+    uint16_t flags = TCP_FLAGS(offflags);
+
+    /* Reads are in order, so a field was read iff its bytes were captured;
+     * a truncated header keeps the ones that were (an ICMP quote's 8). */
+#define TCP_GOT(o, n) ((o) + (n) <= have)
+    if (TCP_GOT(0, 4)) {
+        fld_note(fld_uint(x, "sport", start, 2, sport), port_note(sport));
+        fld_note(fld_uint(x, "dport", start + 2, 2, dport), port_note(dport));
+        x->transport = 6;
+        x->sport = sport;
+        x->dport = dport;
+    }
+    if (TCP_GOT(4, 4))
+        fld_uint(x, "seq", start + 4, 4, seq);
+    if (TCP_GOT(8, 4))
+        fld_uint(x, "ack", start + 8, 4, ack);
+    if (TCP_GOT(12, 2)) {
+        fld_uint(x, "hdr_len", start + 12, 1, hlen);
+        fld_hex(x, "flags", start + 12, 2, flags);
+        add_flags_str(x, start + 12, flags);
+    }
+    if (TCP_GOT(14, 2))
+        fld_uint(x, "win", start + 14, 2, win);
+    if (TCP_GOT(16, 2))
+        fld_hex(x, "checksum", start + 16, 2, sum);
+    if (TCP_GOT(18, 2))
+        fld_uint(x, "urg_ptr", start + 18, 2, urg);
+#undef TCP_GOT
+    if (c->trunc) {
+        c->off = c->end;
+        dx_span(x, c, start);
+        return LS_TRUNCATED;
+    }
+
+    if (hlen < TCP_MIN_HDR) {
+        dx_span(x, c, start);
+        return dx_error(x, ERR_bad_tcp_off);
+    }
+    if (hlen > seglen) {
+        /* a quoted segment is cut by the quote, not by a lie in its header */
+        if (!x->allow_short) {
+            dx_span(x, c, start);
+            return dx_error(x, ERR_bad_tcp_off);
+        }
+        c->off = c->end;
+        dx_span(x, c, start);
+        return LS_TRUNCATED;
+    }
+    uint32_t len = seglen - hlen;
+    fld_uint(x, "len", start + hlen, 0, len); /* derived: no bytes of its own */
+    if (!cur_has(c, hlen - TCP_MIN_HDR)) {
+        c->off = c->end;
+        dx_span(x, c, start);
+        return LS_TRUNCATED;
+    }
+    bool ok = hlen == TCP_MIN_HDR || walk_options(x, c, start + hlen);
+    x->layer->off = start;
+    x->layer->len = hlen;
+    if (!ok)
+        return dx_error(x, ERR_bad_tcp_option);
+
+    if (len == 0)
+        return LS_OK;
+    if (x->allow_short || x->ip_fragment) {
+        dx_next(x, c, TBL_NONE, 0, 0); /* not a whole segment of ours: data */
+        return LS_OK;
+    }
+    uint32_t lo = sport < dport ? sport : dport;
+    uint32_t hi = sport < dport ? dport : sport;
+    dx_next(x, c, TBL_TCP_PORT, lo, hi);
     return LS_OK;
 }
 
+/* "sack 2 {1:2}{3:4}" from a SACK option object's `blocks` array. */
+static void summary_sack(const record_t *r, unsigned arr, outbuf_t *ob)
+{
+    unsigned end = field_next(r, arr) - 1, n = 0;
+    for (unsigned i = arr + 1; i < end; i = field_next(r, i))
+        n++;
+    ob_puts(ob, "sack ");
+    ob_u64(ob, n);
+    ob_putc(ob, ' ');
+    for (unsigned i = arr + 1; i < end; i = field_next(r, i)) {
+        /* each block object holds exactly left, right */
+        ob_putc(ob, '{');
+        ob_u64(ob, r->fields[i + 1].v.u);
+        ob_putc(ob, ':');
+        ob_u64(ob, r->fields[i + 2].v.u);
+        ob_putc(ob, '}');
+    }
+}
+
+/* One option object in tcpdump's words: "mss 1460", "TS val 1 ecr 0". */
+static void summary_option(const record_t *r, unsigned obj, outbuf_t *ob)
+{
+    unsigned end = field_next(r, obj) - 1;
+    const field_t *kind = NULL, *val = NULL, *ecr = NULL;
+    unsigned blocks = 0;
+    for (unsigned i = obj + 1; i < end; i = field_next(r, i)) {
+        const field_t *f = &r->fields[i];
+        if (strcmp(f->name, "kind") == 0)
+            kind = f;
+        else if (strcmp(f->name, "tsecr") == 0)
+            ecr = f;
+        else if (strcmp(f->name, "blocks") == 0)
+            blocks = i;
+        else if (strcmp(f->name, "len") != 0)
+            val = f; /* mss, wscale or tsval */
+    }
+    if (!kind)
+        return;
+    uint64_t k = kind->v.u;
+    if (k == TCPOPT_SACK && blocks) {
+        summary_sack(r, blocks, ob);
+        return;
+    }
+    if (k == TCPOPT_TS && val && ecr) {
+        ob_puts(ob, "TS val ");
+        ob_u64(ob, val->v.u);
+        ob_puts(ob, " ecr ");
+        ob_u64(ob, ecr->v.u);
+        return;
+    }
+    const char *name = tcpopt_name((uint8_t)k);
+    if (name) {
+        ob_puts(ob, name);
+    } else {
+        ob_puts(ob, "opt-");
+        ob_u64(ob, k);
+    }
+    if (val) {
+        ob_putc(ob, ' ');
+        ob_u64(ob, val->v.u);
+    } else if (k == TCPOPT_MSS || k == TCPOPT_WSCALE || k == TCPOPT_SACK || k == TCPOPT_TS) {
+        ob_puts(ob, " [bad opt]"); /* a known option with the wrong length */
+    }
+}
+
+static void tcp_summary(const record_t *r, const layer_t *l, outbuf_t *ob)
+{
+    uint64_t flags = 0, seq = 0, ack = 0, win = 0, urg = 0, len = 0;
+    layer_uint(r, l, "flags", &flags);
+    layer_uint(r, l, "seq", &seq);
+    layer_uint(r, l, "ack", &ack);
+    layer_uint(r, l, "win", &win);
+    layer_uint(r, l, "urg_ptr", &urg);
+    bool has_len = layer_uint(r, l, "len", &len);
+    const field_t *fs = layer_field(r, l, "flags_str");
+    ob_puts(ob, "TCP");
+    if (!fs)
+        return; /* too little of the header to say more */
+    ob_puts(ob, " Flags [");
+    ob_puts(ob, field_str(r, fs));
+    ob_putc(ob, ']');
+    /* tcpdump shows seq when the segment occupies sequence space */
+    if (len > 0) {
+        ob_puts(ob, ", seq ");
+        ob_u64(ob, seq);
+        ob_putc(ob, ':');
+        ob_u64(ob, (seq + len) & 0xffffffffu);
+    } else if (flags & (TH_SYN | TH_FIN | TH_RST)) {
+        ob_puts(ob, ", seq ");
+        ob_u64(ob, seq);
+    }
+    if (flags & TH_ACK) {
+        ob_puts(ob, ", ack ");
+        ob_u64(ob, ack);
+    }
+    if (layer_field(r, l, "win")) {
+        ob_puts(ob, ", win ");
+        ob_u64(ob, win);
+    }
+    if (flags & TH_URG) {
+        ob_puts(ob, ", urg ");
+        ob_u64(ob, urg);
+    }
+    const field_t *opts = layer_field(r, l, "options");
+    if (opts && opts->type == FT_ARRAY) {
+        unsigned arr = (unsigned)(opts - r->fields);
+        unsigned end = field_next(r, arr) - 1;
+        ob_puts(ob, ", options [");
+        for (unsigned i = arr + 1; i < end; i = field_next(r, i)) {
+            if (i > arr + 1)
+                ob_putc(ob, ',');
+            summary_option(r, i, ob);
+        }
+        ob_putc(ob, ']');
+    }
+    if (has_len) {
+        ob_puts(ob, ", length ");
+        ob_u64(ob, len);
+    }
+}
+
+static const binding_t tcp_bindings[] = {
+    {TBL_IPPROTO, 6},
+};
+
 const dissector_t dissector_tcp = {
     .name = "tcp",
-    .title = "tcp",
-    .osi = 3,
+    .title = "TCP",
+    .osi = 4,
     .dissect = tcp_dissect,
+    .summary = tcp_summary,
+    .bindings = tcp_bindings,
+    .nbindings = sizeof tcp_bindings / sizeof tcp_bindings[0],
 };

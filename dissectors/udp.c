@@ -1,16 +1,90 @@
-/* PLACEHOLDER: being written. */
+/* udp.c - User Datagram Protocol (RFC 768).
+ *
+ * The length field covers header and data, so it is at least 8 and at
+ * most what IP carried.  Exactly the datagram's data [8, len) goes up to
+ * the port tables: IP payload bytes after it are not ours.  Two cases
+ * legitimately claim more than IP carried and stay data instead: the
+ * first fragment of a fragmented datagram (the length covers the whole
+ * datagram) and a header quoted inside an ICMP error.
+ */
 #include "../src/dissector.h"
+
+#define UDP_HDR_LEN 8
 
 static int udp_dissect(dctx_t *x, cursor_t *c)
 {
-    (void)x;
-    (void)c;
+    uint32_t start = c->off;
+    uint32_t avail = cur_rleft(c); /* the IP payload as reported */
+    uint32_t have = cur_left(c);
+    uint16_t sport = cur_u16be(c);
+    uint16_t dport = cur_u16be(c);
+    uint16_t ulen = cur_u16be(c);
+    uint16_t sum = cur_u16be(c);
+
+    /* reads are in order: a field was read iff its bytes were captured */
+    if (have >= 4) {
+        fld_note(fld_uint(x, "sport", start, 2, sport), port_note(sport));
+        fld_note(fld_uint(x, "dport", start + 2, 2, dport), port_note(dport));
+        x->transport = 17;
+        x->sport = sport;
+        x->dport = dport;
+    }
+    if (have >= 6)
+        fld_uint(x, "len", start + 4, 2, ulen);
+    if (have >= 8) /* RFC 768: an all-zero checksum means none was sent */
+        fld_note(fld_hex(x, "checksum", start + 6, 2, sum), sum ? NULL : "none");
+    if (c->trunc) {
+        c->off = c->end;
+        dx_span(x, c, start);
+        return LS_TRUNCATED;
+    }
+    dx_span(x, c, start);
+
+    if (ulen < UDP_HDR_LEN)
+        return dx_error(x, ERR_bad_udp_len);
+    bool whole = !x->ip_fragment && !x->allow_short;
+    if (ulen > avail && whole)
+        return dx_error(x, ERR_bad_udp_len);
+    cursor_t data = cur_rest(c);
+    if (ulen <= avail)
+        cur_sub(c, ulen - UDP_HDR_LEN, &data); /* fits: checked against avail */
+    if (!whole) {
+        /* a piece of a datagram: never handed to the application */
+        dx_next(x, &data, TBL_NONE, 0, 0);
+        return LS_OK;
+    }
+    uint32_t lo = sport < dport ? sport : dport;
+    uint32_t hi = sport < dport ? dport : sport;
+    dx_next(x, &data, TBL_UDP_PORT, lo, hi);
     return LS_OK;
 }
 
+static void udp_summary(const record_t *r, const layer_t *l, outbuf_t *ob)
+{
+    uint64_t len = 0;
+    ob_puts(ob, "UDP");
+    if (!layer_uint(r, l, "len", &len))
+        return;
+    if (len < UDP_HDR_LEN) {
+        ob_puts(ob, ", bad length ");
+        ob_u64(ob, len);
+        return;
+    }
+    /* tcpdump's "length" is the data after the header */
+    ob_puts(ob, ", length ");
+    ob_u64(ob, len - UDP_HDR_LEN);
+}
+
+static const binding_t udp_bindings[] = {
+    {TBL_IPPROTO, 17},
+};
+
 const dissector_t dissector_udp = {
     .name = "udp",
-    .title = "udp",
-    .osi = 3,
+    .title = "UDP",
+    .osi = 4,
     .dissect = udp_dissect,
+    .summary = udp_summary,
+    .bindings = udp_bindings,
+    .nbindings = sizeof udp_bindings / sizeof udp_bindings[0],
 };

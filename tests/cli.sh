@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# cli.sh - the front-end's promises: options, filters, stdin, and bad input
+# (one line naming the file and the reason, non-zero exit, every packet
+# read before the fault still printed).
+# usage: cli.sh STRATA
+set -u
+strata=$1
+root=$(cd "$(dirname "$0")/.." && pwd)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0 fail=0
+ok() { pass=$((pass + 1)); echo "ok   $1"; }
+bad() { fail=$((fail + 1)); echo "FAIL $1"; [ -n "${2:-}" ] && echo "     $2"; }
+
+cap=$root/captures/http.pcap
+[ -f "$cap" ] || cap=$(ls "$root"/captures/*.pcap | head -n 1)
+npk=$("$strata" --no-stats -r "$cap" | wc -l)
+[ "$npk" -gt 5 ] && ok "reads $(basename "$cap") ($npk packets)" || bad "reads a capture" "$npk lines"
+
+# -c N
+n=$("$strata" --no-stats -c 3 -r "$cap" | wc -l)
+[ "$n" -eq 3 ] && ok "-c 3 prints 3 packets" || bad "-c 3" "got $n"
+
+# stdin
+n=$("$strata" --no-stats -r - < "$cap" | wc -l)
+[ "$n" -eq "$npk" ] && ok "-r - reads stdin" || bad "-r - reads stdin" "got $n, want $npk"
+
+# filter applied while reading
+n_tcp=$("$strata" --no-stats -r "$cap" tcp | wc -l)
+n_not=$("$strata" --no-stats -r "$cap" not tcp | wc -l)
+[ $((n_tcp + n_not)) -eq "$npk" ] && [ "$n_tcp" -gt 0 ] && ok "filter: tcp + not tcp = all" \
+    || bad "filter split" "tcp $n_tcp + not tcp $n_not != $npk"
+if "$strata" --no-stats -r "$cap" tcp port 80 | grep -qv '\.80[ :]'; then
+    bad "filter 'tcp port 80' lets through only port 80"
+else
+    ok "filter 'tcp port 80' lets through only port 80"
+fi
+
+# invalid filter: one line, non-zero, names the file
+out=$("$strata" --no-stats -r "$cap" tcp port nonsense 2>&1 >/dev/null); rc=$?
+[ $rc -ne 0 ] && [ "$(echo "$out" | wc -l)" -eq 1 ] && echo "$out" | grep -q "$cap" \
+    && ok "invalid filter: $out" || bad "invalid filter" "rc=$rc: $out"
+
+# missing file
+out=$("$strata" -r "$tmp/nope.pcap" 2>&1); rc=$?
+[ $rc -ne 0 ] && [ "$out" = "strata: $tmp/nope.pcap: No such file or directory" ] \
+    && ok "missing file: $out" || bad "missing file" "rc=$rc: $out"
+
+# not a capture
+echo "hello, world, this is not a capture file" > "$tmp/text.pcap"
+out=$("$strata" -r "$tmp/text.pcap" 2>&1); rc=$?
+[ $rc -ne 0 ] && echo "$out" | grep -q "^strata: $tmp/text.pcap: not a pcap or pcapng capture" \
+    && ok "not a capture: $out" || bad "not a capture" "rc=$rc: $out"
+
+# empty file
+: > "$tmp/empty.pcap"
+out=$("$strata" -r "$tmp/empty.pcap" 2>&1); rc=$?
+[ $rc -ne 0 ] && echo "$out" | grep -q "empty file" && ok "empty file: $out" || bad "empty file" "rc=$rc: $out"
+
+# cut off in the middle of a record: everything before is printed
+size=$(stat -c %s "$cap")
+head -c $((size - 10)) "$cap" > "$tmp/cut.pcap"
+lines=$("$strata" --no-stats -r "$tmp/cut.pcap" 2>"$tmp/err" | wc -l); rc=$?
+rc=$("$strata" --no-stats -r "$tmp/cut.pcap" >/dev/null 2>&1; echo $?)
+err=$(cat "$tmp/err")
+[ "$rc" -ne 0 ] && [ "$lines" -eq $((npk - 1)) ] && [ "$(wc -l < "$tmp/err")" -eq 1 ] \
+    && echo "$err" | grep -q "^strata: $tmp/cut.pcap: capture cut off in the middle of packet $npk" \
+    && ok "cut-off capture: $lines packets printed, then: $err" \
+    || bad "cut-off capture" "rc=$rc lines=$lines (want $((npk - 1))): $err"
+
+# unreadable usage: no -r
+"$strata" >/dev/null 2>&1; rc=$?
+[ $rc -eq 2 ] && ok "no -r: usage error (exit 2)" || bad "no -r" "rc=$rc"
+
+# --help, --version, man page
+"$strata" --help | grep -q -- "--json" && ok "--help" || bad "--help"
+"$strata" --version | grep -q "^strata [0-9]" && ok "--version" || bad "--version"
+if command -v man >/dev/null && [ -f "$root/strata.1" ]; then
+    MANWIDTH=80 man -l "$root/strata.1" 2>/dev/null | grep -q "OSI" && ok "man page renders" || bad "man page renders"
+else
+    grep -q '^\.TH STRATA 1' "$root/strata.1" && ok "man page present" || bad "man page present"
+fi
+
+# JSON: every line is an object of type packet with the frame numbers in order
+if command -v python3 >/dev/null; then
+    "$strata" --no-stats --json -r "$cap" > "$tmp/j"
+    python3 - "$tmp/j" <<'PY' && ok "--json: valid JSON Lines, frames 1..N" || bad "--json validity"
+import json, sys
+frames = [json.loads(l) for l in open(sys.argv[1])]
+assert all(f["type"] == "packet" for f in frames)
+assert [f["frame"] for f in frames] == list(range(1, len(frames) + 1))
+assert all(len(f["ts"].split(".")[1]) == 9 for f in frames)
+PY
+fi
+
+# colour: never by default into a pipe; always on request; NO_COLOR respected
+"$strata" --no-stats -x -r "$cap" -c 1 | grep -q $'\033\[' && bad "no colour into a pipe" || ok "no colour into a pipe"
+"$strata" --no-stats -x --color=always -r "$cap" -c 1 | grep -q $'\033\[' && ok "--color=always" || bad "--color=always"
+
+# statistics on stderr
+"$strata" -r "$cap" 2>&1 >/dev/null | grep -q "^$npk packets read" && ok "end-of-run statistics" || bad "statistics"
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

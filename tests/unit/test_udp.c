@@ -1,0 +1,179 @@
+/* test_udp.c - UDP header, exact payload window, hostile lengths,
+ * fragments, truncation. */
+#include "unit.h"
+
+#define ETH_IP 34 /* Ethernet 14 + IPv4 20: where UDP starts */
+
+/* Ethernet + IPv4 (10.0.0.1 > 10.0.0.2, protocol 17, flags/fragment word
+ * `ff`) around `n` bytes of UDP; returns the frame length. */
+static unsigned build(unsigned char *f, unsigned ff, const unsigned char *udp, unsigned n)
+{
+    static const unsigned char head[ETH_IP] = {
+        0x66, 0x77, 0x88, 0x99, 0xaa, 0xbb, 0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x08, 0x00,
+        0x45, 0, 0, 0, 0x12, 0x34, 0, 0, 64, 17, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2,
+    };
+    memcpy(f, head, sizeof head);
+    unsigned char *ip = f + 14;
+    ip[2] = (unsigned char)((20 + n) >> 8);
+    ip[3] = (unsigned char)(20 + n);
+    ip[6] = (unsigned char)(ff >> 8);
+    ip[7] = (unsigned char)ff;
+    unsigned sum = 0;
+    for (unsigned i = 0; i < 20; i += 2)
+        sum += (unsigned)(ip[i] << 8 | ip[i + 1]);
+    while (sum >> 16)
+        sum = (sum & 0xffff) + (sum >> 16);
+    ip[10] = (unsigned char)(~sum >> 8);
+    ip[11] = (unsigned char)~sum;
+    memcpy(f + ETH_IP, udp, n);
+    return ETH_IP + n;
+}
+
+/* UDP header with length field `ulen`, checksum 0xabcd, then `extra`. */
+static unsigned udp(unsigned char *u, unsigned sport, unsigned dport, unsigned ulen,
+                    const void *extra, unsigned nextra)
+{
+    const unsigned char h[8] = {
+        (unsigned char)(sport >> 8), (unsigned char)sport, (unsigned char)(dport >> 8),
+        (unsigned char)dport,        (unsigned char)(ulen >> 8), (unsigned char)ulen,
+        0xab,                        0xcd,
+    };
+    memcpy(u, h, 8);
+    memcpy(u + 8, extra, nextra);
+    return 8 + nextra;
+}
+
+static const char *summary(const record_t *r, const layer_t *l)
+{
+    static char buf[256];
+    outbuf_t ob;
+    ob_init(&ob, buf, sizeof buf - 1, -1);
+    if (l && l->proto->summary)
+        l->proto->summary(r, l, &ob);
+    buf[ob.len] = '\0';
+    return buf;
+}
+
+static const char payload29[] = "abcdefghijklmnopqrstuvwxyz012";
+
+static void test_basic(void)
+{
+    unsigned char u[64], f[128];
+    unsigned n = build(f, 0, u, udp(u, 40000, 40001, 37, payload29, 29));
+    record_t *r = unit_dissect(f, n, 1);
+    CHECK_STR(unit_stack(r), "eth ipv4 udp data");
+    const layer_t *l = unit_layer(r, "udp", 0);
+    CHECK(l && l->status == LS_OK);
+    CHECK_EQ(l->osi, 4);
+    CHECK_EQ(l->off, ETH_IP);
+    CHECK_EQ(l->len, 8);
+    CHECK_EQ(unit_uint(r, l, "sport"), 40000);
+    CHECK_EQ(unit_uint(r, l, "dport"), 40001);
+    CHECK_EQ(unit_uint(r, l, "len"), 37);
+    CHECK_EQ(unit_uint(r, l, "checksum"), 0xabcd);
+    const field_t *fl = layer_field(r, l, "len");
+    CHECK(fl && fl->off == ETH_IP + 4 && fl->len == 2);
+    const field_t *sp = layer_field(r, l, "sport");
+    CHECK(sp && sp->note && strcmp(sp->note, "registered") == 0);
+    const layer_t *d = unit_layer(r, "data", 0);
+    CHECK(d && d->off == ETH_IP + 8 && d->len == 29);
+    CHECK_STR(summary(r, l), "UDP, length 29");
+}
+
+static void test_exact_payload(void)
+{
+    /* UDP length 20: the IP payload's 17 trailing bytes are not UDP data */
+    unsigned char u[64], f[128];
+    unsigned n = build(f, 0, u, udp(u, 40000, 40001, 20, payload29, 29));
+    record_t *r = unit_dissect(f, n, 1);
+    CHECK_STR(unit_stack(r), "eth ipv4 udp data");
+    CHECK_EQ(unit_uint(r, unit_layer(r, "data", 0), "len"), 12);
+    CHECK_STR(summary(r, unit_layer(r, "udp", 0)), "UDP, length 12");
+    /* length exactly 8: no payload, no data layer */
+    n = build(f, 0, u, udp(u, 40000, 40001, 8, NULL, 0));
+    r = unit_dissect(f, n, 1);
+    CHECK_STR(unit_stack(r), "eth ipv4 udp");
+    /* an HTTP request over UDP is not found by the TCP heuristic */
+    n = build(f, 0, u, udp(u, 12345, 40001, 8 + 18, "GET / HTTP/1.1\r\n\r\n", 18));
+    r = unit_dissect(f, n, 1);
+    CHECK_STR(unit_stack(r), "eth ipv4 udp data");
+}
+
+static void test_bad_len(void)
+{
+    unsigned char u[64], f[128];
+    unsigned n = build(f, 0, u, udp(u, 40000, 40001, 7, payload29, 29));
+    record_t *r = unit_dissect(f, n, 1);
+    const layer_t *l = unit_layer(r, "udp", 0);
+    CHECK(l && l->status == LS_ERROR);
+    CHECK_STR(l ? err_name(l->err) : "", "bad_udp_len");
+    CHECK_STR(unit_stack(r), "eth ipv4 udp");
+    CHECK_EQ(unit_uint(r, l, "len"), 7);
+    CHECK_STR(summary(r, l), "UDP, bad length 7");
+    /* length beyond the IP payload (37 + 1) */
+    n = build(f, 0, u, udp(u, 40000, 40001, 38, payload29, 29));
+    r = unit_dissect(f, n, 1);
+    l = unit_layer(r, "udp", 0);
+    CHECK(l && l->status == LS_ERROR);
+    CHECK_STR(l ? err_name(l->err) : "", "bad_udp_len");
+    CHECK(r->malformed);
+    /* ... even when the frame is also cut by a snaplen */
+    r = unit_dissect_len(f, ETH_IP + 10, n, 1);
+    CHECK_STR(err_name(unit_layer(r, "udp", 0)->err), "bad_udp_len");
+}
+
+static void test_first_fragment(void)
+{
+    /* MF set: the UDP length covers the whole datagram (1480), more than
+     * this fragment carries; not an error, and the payload stays data */
+    unsigned char u[64], f[128];
+    unsigned n = build(f, 0x2000, u, udp(u, 53, 40001, 1480, payload29, 29));
+    record_t *r = unit_dissect(f, n, 1);
+    const layer_t *l = unit_layer(r, "udp", 0);
+    CHECK(l && l->status == LS_OK);
+    CHECK_STR(unit_stack(r), "eth ipv4 udp data");
+    CHECK_EQ(unit_uint(r, l, "len"), 1480);
+    CHECK_EQ(unit_uint(r, unit_layer(r, "data", 0), "len"), 29);
+}
+
+static void test_truncated(void)
+{
+    unsigned char u[64], f[128];
+    unsigned n = build(f, 0, u, udp(u, 40000, 40001, 37, payload29, 29));
+    record_t *r = unit_dissect_len(f, ETH_IP + 5, n, 1);
+    const layer_t *l = unit_layer(r, "udp", 0);
+    CHECK(l && l->status == LS_TRUNCATED);
+    CHECK(r->truncated);
+    CHECK_EQ(unit_uint(r, l, "dport"), 40001);
+    CHECK(layer_field(r, l, "len") == NULL);
+    CHECK_EQ(l->len, 5);
+    CHECK_STR(summary(r, l), "UDP");
+    /* header whole, payload cut: UDP is fine, data is truncated */
+    r = unit_dissect_len(f, ETH_IP + 12, n, 1);
+    CHECK_EQ(unit_layer(r, "udp", 0)->status, LS_OK);
+    const layer_t *d = unit_layer(r, "data", 0);
+    CHECK(d && d->status == LS_TRUNCATED);
+    CHECK_EQ(unit_uint(r, d, "len"), 29);
+}
+
+static void test_sweep(void)
+{
+    unsigned char u[64], f[128];
+    unsigned n = build(f, 0, u, udp(u, 40000, 40001, 37, payload29, 29));
+    unit_sweep(f, n, 1);
+    unit_sweep(f + 14, n - 14, 101);
+    n = build(f, 0x2000, u, udp(u, 40000, 40001, 1480, payload29, 29));
+    unit_sweep(f, n, 1);
+}
+
+int main(void)
+{
+    unit_init();
+    RUN(test_basic);
+    RUN(test_exact_payload);
+    RUN(test_bad_len);
+    RUN(test_first_fragment);
+    RUN(test_truncated);
+    RUN(test_sweep);
+    return unit_done();
+}
