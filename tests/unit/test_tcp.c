@@ -4,9 +4,10 @@
 
 #define ETH_IP 34 /* Ethernet 14 + IPv4 20: where TCP starts */
 
-/* Ethernet + IPv4 (10.0.0.1 > 10.0.0.2, protocol 6, flags/fragment word
- * `ff`) around `n` bytes of TCP; returns the frame length. */
-static unsigned build(unsigned char *f, unsigned ff, const unsigned char *tcp, unsigned n)
+/* Ethernet + IPv4 (10.0.0.1 > 10.0.0.2, protocol `proto`, flags/fragment
+ * word `ff`) around `n` bytes; returns the frame length. */
+static unsigned build_ip(unsigned char *f, unsigned proto, unsigned ff, const unsigned char *tcp,
+                         unsigned n)
 {
     static const unsigned char head[ETH_IP] = {
         0x66, 0x77, 0x88, 0x99, 0xaa, 0xbb, 0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x08, 0x00,
@@ -18,6 +19,7 @@ static unsigned build(unsigned char *f, unsigned ff, const unsigned char *tcp, u
     ip[3] = (unsigned char)(20 + n);
     ip[6] = (unsigned char)(ff >> 8);
     ip[7] = (unsigned char)ff;
+    ip[9] = (unsigned char)proto;
     unsigned sum = 0;
     for (unsigned i = 0; i < 20; i += 2)
         sum += (unsigned)(ip[i] << 8 | ip[i + 1]);
@@ -27,6 +29,11 @@ static unsigned build(unsigned char *f, unsigned ff, const unsigned char *tcp, u
     ip[11] = (unsigned char)~sum;
     memcpy(f + ETH_IP, tcp, n);
     return ETH_IP + n;
+}
+
+static unsigned build(unsigned char *f, unsigned ff, const unsigned char *tcp, unsigned n)
+{
+    return build_ip(f, 6, ff, tcp, n);
 }
 
 /* A TCP header 51234 > 80, seq 1000, ack 2000, win 512, with data offset
@@ -44,6 +51,23 @@ static unsigned tcp(unsigned char *t, unsigned sport, unsigned dport, unsigned d
     memcpy(t, h, 20);
     memcpy(t + 20, extra, nextra);
     return 20 + nextra;
+}
+
+/* Ethernet + IPv6 (2001:db8::1 > 2001:db8::2, next header 6) around `n`
+ * bytes of TCP. */
+static unsigned build6(unsigned char *f, const unsigned char *tcp, unsigned n)
+{
+    static const unsigned char head[54] = {
+        0x66, 0x77, 0x88, 0x99, 0xaa, 0xbb, 0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x86, 0xdd,
+        0x60, 0, 0, 0, 0, 0, 6, 64,
+        0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1,
+        0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2,
+    };
+    memcpy(f, head, sizeof head);
+    f[18] = (unsigned char)(n >> 8);
+    f[19] = (unsigned char)n;
+    memcpy(f + sizeof head, tcp, n);
+    return (unsigned)sizeof head + n;
 }
 
 static const char *summary(const record_t *r, const layer_t *l)
@@ -314,6 +338,65 @@ static void test_truncated(void)
     CHECK_STR(summary(r, l), "TCP");
 }
 
+static void test_ipv6(void)
+{
+    unsigned char t[64], f[160];
+    unsigned n = build6(f, t, tcp(t, 51234, 80, 10, 0x02, syn_opts, sizeof syn_opts));
+    record_t *r = unit_dissect(f, n, 1);
+    CHECK_STR(unit_stack(r), "eth ipv6 tcp");
+    const layer_t *l = unit_layer(r, "tcp", 0);
+    CHECK(l && l->status == LS_OK);
+    CHECK_EQ(l->off, 54);
+    CHECK_EQ(l->len, 40);
+    CHECK_EQ(unit_uint(r, l, "sport"), 51234);
+    CHECK_EQ(unit_uint(r, l, "dport"), 80);
+    CHECK_EQ(unit_uint(r, l, "seq"), 1000);
+    CHECK_EQ(unit_uint(r, l, "ack"), 2000);
+    CHECK_EQ(unit_uint(r, l, "flags"), 2);
+    CHECK_STR(unit_str(r, l, "flags_str"), "S");
+    CHECK_EQ(unit_uint(r, l, "win"), 512);
+    CHECK_EQ(unit_uint(r, l, "len"), 0);
+    CHECK_EQ(ev(elem(r, layer_field(r, l, "options"), 0, "mss")), 1460);
+    unit_sweep(f, n, 1);
+    /* payload on IPv6 goes to the port table too */
+    n = build6(f, t, tcp(t, 51234, 80, 5, 0x18, "GET / HTTP/1.1\r\n\r\n", 18));
+    r = unit_dissect(f, n, 1);
+    CHECK_STR(unit_stack(r), "eth ipv6 tcp http");
+    CHECK_EQ(unit_uint(r, unit_layer(r, "tcp", 0), "len"), 18);
+}
+
+/* ICMP port unreachable quoting IPv4 and the first 8 bytes of TCP (RFC
+ * 792): ports and seq are shown, the rest is truncated by the quote. */
+static void test_icmp_quote(void)
+{
+    unsigned char m[128] = {3, 3, 0, 0, 0, 0, 0, 0,
+                            0x45, 0, 0, 60, 0, 1, 0, 0, 64, 6, 0, 0, 10, 0, 0, 2, 10, 0, 0, 1};
+    unsigned char t[64], f[200];
+    tcp(t, 51234, 80, 10, 0x02, syn_opts, sizeof syn_opts);
+    memcpy(m + 28, t, 8);
+    unsigned n = build_ip(f, 1, 0, m, 36);
+    record_t *r = unit_dissect(f, n, 1);
+    CHECK_STR(unit_stack(r), "eth ipv4 icmp ipv4 tcp");
+    const layer_t *l = unit_layer(r, "tcp", 0);
+    CHECK(l && l->status == LS_TRUNCATED && l->depth == 1);
+    CHECK_EQ(unit_uint(r, l, "sport"), 51234);
+    CHECK_EQ(unit_uint(r, l, "dport"), 80);
+    CHECK_EQ(unit_uint(r, l, "seq"), 1000);
+    CHECK(layer_field(r, l, "ack") == NULL);
+    /* a quote holding the whole header and some data: the data never
+     * goes up to HTTP */
+    memcpy(m + 28, t, 40);
+    memcpy(m + 68, "GET / HTTP/1.1\r\n", 16);
+    m[8 + 3] = 76;
+    n = build_ip(f, 1, 0, m, 84);
+    r = unit_dissect(f, n, 1);
+    CHECK_STR(unit_stack(r), "eth ipv4 icmp ipv4 tcp data");
+    l = unit_layer(r, "tcp", 0);
+    CHECK(l && l->status == LS_OK);
+    CHECK_EQ(unit_uint(r, l, "len"), 16);
+    unit_sweep(f, n, 1);
+}
+
 static void test_sweep(void)
 {
     unsigned char t[64], f[128];
@@ -333,6 +416,8 @@ int main(void)
     RUN(test_sack_and_unknown);
     RUN(test_hostile);
     RUN(test_truncated);
+    RUN(test_ipv6);
+    RUN(test_icmp_quote);
     RUN(test_sweep);
     return unit_done();
 }

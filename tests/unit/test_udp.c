@@ -4,9 +4,10 @@
 
 #define ETH_IP 34 /* Ethernet 14 + IPv4 20: where UDP starts */
 
-/* Ethernet + IPv4 (10.0.0.1 > 10.0.0.2, protocol 17, flags/fragment word
- * `ff`) around `n` bytes of UDP; returns the frame length. */
-static unsigned build(unsigned char *f, unsigned ff, const unsigned char *udp, unsigned n)
+/* Ethernet + IPv4 (10.0.0.1 > 10.0.0.2, protocol `proto`, flags/fragment
+ * word `ff`) around `n` bytes; returns the frame length. */
+static unsigned build_ip(unsigned char *f, unsigned proto, unsigned ff, const unsigned char *udp,
+                         unsigned n)
 {
     static const unsigned char head[ETH_IP] = {
         0x66, 0x77, 0x88, 0x99, 0xaa, 0xbb, 0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x08, 0x00,
@@ -18,6 +19,7 @@ static unsigned build(unsigned char *f, unsigned ff, const unsigned char *udp, u
     ip[3] = (unsigned char)(20 + n);
     ip[6] = (unsigned char)(ff >> 8);
     ip[7] = (unsigned char)ff;
+    ip[9] = (unsigned char)proto;
     unsigned sum = 0;
     for (unsigned i = 0; i < 20; i += 2)
         sum += (unsigned)(ip[i] << 8 | ip[i + 1]);
@@ -27,6 +29,28 @@ static unsigned build(unsigned char *f, unsigned ff, const unsigned char *udp, u
     ip[11] = (unsigned char)~sum;
     memcpy(f + ETH_IP, udp, n);
     return ETH_IP + n;
+}
+
+static unsigned build(unsigned char *f, unsigned ff, const unsigned char *udp, unsigned n)
+{
+    return build_ip(f, 17, ff, udp, n);
+}
+
+/* Ethernet + IPv6 (2001:db8::1 > 2001:db8::2, next header 17) around
+ * `n` bytes of UDP. */
+static unsigned build6(unsigned char *f, const unsigned char *udp, unsigned n)
+{
+    static const unsigned char head[54] = {
+        0x66, 0x77, 0x88, 0x99, 0xaa, 0xbb, 0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x86, 0xdd,
+        0x60, 0, 0, 0, 0, 0, 17, 64,
+        0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1,
+        0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2,
+    };
+    memcpy(f, head, sizeof head);
+    f[18] = (unsigned char)(n >> 8);
+    f[19] = (unsigned char)n;
+    memcpy(f + sizeof head, udp, n);
+    return (unsigned)sizeof head + n;
 }
 
 /* UDP header with length field `ulen`, checksum 0xabcd, then `extra`. */
@@ -156,6 +180,59 @@ static void test_truncated(void)
     CHECK_EQ(unit_uint(r, d, "len"), 29);
 }
 
+static void test_ipv6(void)
+{
+    unsigned char u[64], f[128];
+    unsigned n = build6(f, u, udp(u, 40000, 40001, 37, payload29, 29));
+    record_t *r = unit_dissect(f, n, 1);
+    CHECK_STR(unit_stack(r), "eth ipv6 udp data");
+    const layer_t *l = unit_layer(r, "udp", 0);
+    CHECK(l && l->status == LS_OK);
+    CHECK_EQ(l->off, 54);
+    CHECK_EQ(unit_uint(r, l, "sport"), 40000);
+    CHECK_EQ(unit_uint(r, l, "dport"), 40001);
+    CHECK_EQ(unit_uint(r, l, "len"), 37);
+    CHECK_EQ(unit_uint(r, unit_layer(r, "data", 0), "len"), 29);
+    n = build6(f, u, udp(u, 40000, 40001, 38, payload29, 29));
+    r = unit_dissect(f, n, 1);
+    CHECK_STR(err_name(unit_layer(r, "udp", 0)->err), "bad_udp_len");
+    unit_sweep(f, n, 1);
+}
+
+/* ICMP port unreachable quoting an IPv4 header and the first `q` bytes
+ * of a UDP datagram whose length field says 37. */
+static unsigned build_quote(unsigned char *f, unsigned dport, unsigned q)
+{
+    unsigned char m[128] = {3, 3, 0, 0, 0, 0, 0, 0,
+                            0x45, 0, 0, 57, 0, 1, 0, 0, 64, 17, 0, 0, 10, 0, 0, 2, 10, 0, 0, 1};
+    unsigned char u[64];
+    udp(u, 40000, dport, 37, payload29, 29);
+    memcpy(m + 28, u, q);
+    return build_ip(f, 1, 0, m, 28 + q);
+}
+
+static void test_icmp_quote(void)
+{
+    /* the usual 8 bytes: the length is more than the quote holds, which
+     * is no error there; nothing goes up */
+    unsigned char f[160];
+    unsigned n = build_quote(f, 40001, 8);
+    record_t *r = unit_dissect(f, n, 1);
+    const layer_t *l = unit_layer(r, "udp", 0);
+    CHECK(l && l->status == LS_OK);
+    CHECK(l && l->depth == 1);
+    CHECK_EQ(unit_uint(r, l, "len"), 37);
+    CHECK_EQ(unit_uint(r, l, "dport"), 40001);
+    CHECK(!r->malformed);
+    CHECK_STR(unit_stack(r), "eth ipv4 icmp ipv4 udp");
+    /* a whole quoted DNS query stays data: quotes never go up */
+    n = build_quote(f, 53, 37);
+    r = unit_dissect(f, n, 1);
+    CHECK_STR(unit_stack(r), "eth ipv4 icmp ipv4 udp data");
+    CHECK_EQ(unit_uint(r, unit_layer(r, "data", 0), "len"), 29);
+    unit_sweep(f, n, 1);
+}
+
 static void test_sweep(void)
 {
     unsigned char u[64], f[128];
@@ -174,6 +251,8 @@ int main(void)
     RUN(test_bad_len);
     RUN(test_first_fragment);
     RUN(test_truncated);
+    RUN(test_ipv6);
+    RUN(test_icmp_quote);
     RUN(test_sweep);
     return unit_done();
 }

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# per-packet-calls.sh - the per-packet path allocates nothing and calls no
+# printf-family function: strata's totals of allocator and printf calls
+# (counted by the callcount.so shim) must be the same for 2 packets and
+# for every packet of a capture, in each output mode.
+# usage: per-packet-calls.sh STRATA CALLCOUNT_SO CAPTURE
+set -u
+strata=$1 shim=$2 cap=$3
+[ -f "$cap" ] || { echo "skip: $cap not found"; exit 77; }
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+total=$("$strata" --no-stats -r "$cap" | wc -l)
+pass=0 fail=0
+for mode in "" "-v" "--json" "-x --color=always" "-tttt -q"; do
+    # shellcheck disable=SC2086
+    CALLCOUNT_OUT=$tmp/few LD_PRELOAD=$shim "$strata" --no-stats $mode -c 2 -r "$cap" >/dev/null 2>&1
+    # shellcheck disable=SC2086
+    CALLCOUNT_OUT=$tmp/all LD_PRELOAD=$shim "$strata" --no-stats $mode -r "$cap" >/dev/null 2>&1
+    few=$(cat "$tmp/few") all=$(cat "$tmp/all")
+    if [ -n "$few" ] && [ "$few" = "$all" ]; then
+        pass=$((pass + 1)); echo "ok   '$mode': 2 packets: $few; $total packets: $all"
+    else
+        fail=$((fail + 1)); echo "FAIL '$mode': 2 packets: $few; $total packets: $all"
+    fi
+done
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
