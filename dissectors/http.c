@@ -216,6 +216,7 @@ static int http_dissect(dctx_t *x, cursor_t *c)
     if (!committed && lr != LINE_OK)
         return LS_DECLINE;
     if (lr == LINE_LONG) {
+        cur_skip(c, cur_left(c)); /* the overlong line is still ours */
         dx_span(x, c, start);
         return dx_error(x, ERR_http_line_too_long);
     }
@@ -240,6 +241,7 @@ static int http_dissect(dctx_t *x, cursor_t *c)
     while (cur_rleft(c) > 0) {
         lr = next_line(c, &ln);
         if (lr == LINE_LONG) {
+            cur_skip(c, cur_left(c)); /* the overlong line is still ours */
             dx_span(x, c, start);
             return dx_error(x, ERR_http_line_too_long);
         }

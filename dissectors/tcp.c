@@ -31,14 +31,17 @@
 #define TCPOPT_TS 8
 #define TCP_MAX_WSCALE 14 /* RFC 7323 section 2.3: larger shifts count as 14 */
 
-/* The letters and order of tcpdump's "Flags [...]" (print-tcp.c, checked
- * against tcpdump 4.99.3): ACK is ".", and NS has no letter there. */
+/* tcpdump's letters for "Flags [...]" (ACK is ".", NS has no letter), in
+ * the order the output contract fixes: S, F, P, R, U, E, W, then ".".
+ * (tcpdump itself prints F S R P . U E W; the two orders agree for every
+ * combination of SYN/FIN/RST/PSH with ACK, they differ only when URG,
+ * ECE or CWR come with ACK, or SYN with FIN.) */
 static const struct {
     uint16_t bit;
     char letter;
 } tcp_flag_letters[] = {
-    {TH_FIN, 'F'}, {TH_SYN, 'S'}, {TH_RST, 'R'}, {TH_PSH, 'P'},
-    {TH_ACK, '.'}, {TH_URG, 'U'}, {TH_ECE, 'E'}, {TH_CWR, 'W'},
+    {TH_SYN, 'S'}, {TH_FIN, 'F'}, {TH_PSH, 'P'}, {TH_RST, 'R'},
+    {TH_URG, 'U'}, {TH_ECE, 'E'}, {TH_CWR, 'W'}, {TH_ACK, '.'},
 };
 
 static const char *tcpopt_name(uint8_t kind)

@@ -238,7 +238,8 @@ void fld_end(dctx_t *x, field_t *open, uint32_t end_off)
 
 void dx_span(dctx_t *x, const cursor_t *c, uint32_t start)
 {
-    uint32_t end = c->off < c->end ? c->off : c->end;
+    /* a header cut by the capture owns every byte that was captured */
+    uint32_t end = c->trunc || c->off > c->end ? c->end : c->off;
     x->layer->off = start;
     x->layer->len = end > start ? end - start : 0;
 }

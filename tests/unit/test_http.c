@@ -218,7 +218,9 @@ static void test_hostile(void)
     strcpy(s, "GET /");
     memset(s + 5, 'a', 9000);
     strcpy(s + 9005, " HTTP/1.1\r\n\r\n");
-    expect_error(dissect(51234, 80, s), "http_line_too_long");
+    record_t *r = dissect(51234, 80, s);
+    expect_error(r, "http_line_too_long");
+    CHECK_EQ(unit_layer(r, "http", 0)->len, strlen(s)); /* the layer keeps its bytes */
     strcpy(s, "HTTP/1.1 200 OK\r\nSet-Cookie: ");
     size_t k = strlen(s);
     memset(s + k, 'b', 8500);
@@ -230,7 +232,7 @@ static void test_hostile(void)
     s[9000] = '\0';
     expect_error(dissect(51234, 80, s), "http_line_too_long");
     /* odd header lines are skipped, not fatal */
-    record_t *r = dissect(51234, 80, "GET / HTTP/1.1\r\n folded\r\nno colon\r\n: empty\r\n"
+    r = dissect(51234, 80, "GET / HTTP/1.1\r\n folded\r\nno colon\r\n: empty\r\n"
                                      "Host:\r\nContent-Length: 1x\r\n\r\n");
     const layer_t *h = unit_layer(r, "http", 0);
     CHECK(h && h->status == LS_OK);

@@ -63,7 +63,8 @@ static unsigned udp(unsigned char *u, unsigned sport, unsigned dport, unsigned u
         0xab,                        0xcd,
     };
     memcpy(u, h, 8);
-    memcpy(u + 8, extra, nextra);
+    if (nextra)
+        memcpy(u + 8, extra, nextra);
     return 8 + nextra;
 }
 
