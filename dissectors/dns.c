@@ -150,18 +150,22 @@ static int ran_out(dctx_t *x, const dns_msg_t *d, unsigned err)
     return d->complete ? dx_error(x, err) : LS_TRUNCATED;
 }
 
-/* RFC 1035 5.1 escapes, so that every string we keep is printable and a
- * dot inside a label cannot pass for a separator. */
-static void add_text_byte(strb_t *b, uint8_t ch, bool in_name)
+/* A byte of a label as Wireshark shows it (format_text), so that names
+ * compare equal with tshark's: printable ASCII as is (a dot inside a
+ * label included), C escapes for \\a..\\r, other control bytes as \\ooo
+ * octal.  Bytes from 0x80 stay as they are (mDNS names are UTF-8, RFC
+ * 6762 16); the renderers escape what is not valid for their output. */
+static void add_name_byte(strb_t *b, uint8_t ch)
 {
-    if (ch == '\\' || (in_name && ch == '.')) {
-        strb_addc(b, '\\');
+    static const char c_esc[] = "abtnvfr"; /* 0x07 .. 0x0d */
+    if (ch >= 0x20 && ch != 0x7f) {
         strb_addc(b, (char)ch);
-    } else if (ch >= 0x20 && ch < 0x7f) {
-        strb_addc(b, (char)ch);
+    } else if (ch >= 0x07 && ch <= 0x0d) {
+        char e[2] = {'\\', c_esc[ch - 0x07]};
+        strb_add(b, e, 2);
     } else {
-        char e[4] = {'\\', (char)('0' + ch / 100), (char)('0' + ch / 10 % 10),
-                     (char)('0' + ch % 10)};
+        char e[4] = {'\\', (char)('0' + (ch >> 6)), (char)('0' + ((ch >> 3) & 7)),
+                     (char)('0' + (ch & 7))};
         strb_add(b, e, 4);
     }
 }
@@ -175,7 +179,7 @@ static void add_text_byte(strb_t *b, uint8_t ch, bool in_name)
 static int dns_name(dns_msg_t *d, uint32_t *at, uint32_t limit, strb_t *b)
 {
     uint32_t pos = *at;
-    uint32_t floor = *at;   /* lowest offset visited: pointers go below it */
+    uint32_t lowest = *at;  /* lowest offset visited: pointers go below it */
     uint32_t total = 1;     /* wire length, counting the root's zero byte */
     unsigned hops = 0, labels = 0;
     bool jumped = false;
@@ -192,12 +196,12 @@ static int dns_name(dns_msg_t *d, uint32_t *at, uint32_t limit, strb_t *b)
             if (d->m.trunc)
                 return NAME_SHORT;
             uint32_t target = d->m.start + DNS_PTR_OFF(lb, lo);
-            if (target >= floor || ++hops > DNS_MAX_PTRS)
+            if (target >= lowest || ++hops > DNS_MAX_PTRS)
                 return ERR_dns_ptr_loop;
             if (!jumped)
                 *at = pos + 2;
             jumped = true;
-            floor = pos = target;
+            lowest = pos = target;
             continue;
         }
         if (DNS_LABEL_TYPE(lb) != DNS_LABEL_NORMAL)
@@ -215,7 +219,7 @@ static int dns_name(dns_msg_t *d, uint32_t *at, uint32_t limit, strb_t *b)
             uint8_t ch = cur_peek_u8(&d->m, pos + i);
             if (d->m.trunc)
                 return NAME_SHORT;
-            add_text_byte(b, ch, true);
+            add_name_byte(b, ch);
         }
         pos += 1u + lb;
     }
@@ -283,15 +287,16 @@ static int dns_rdata(dctx_t *x, dns_msg_t *d, uint16_t type, uint16_t rdlen, str
         return rc ? name_status(x, d, rc, ERR_dns_bad_rdlen) : LS_OK;
     }
     case T_TXT:
-        /* one or more <character-string>s (RFC 1035 3.3.14, 3.3) */
+        /* one or more <character-string>s (RFC 1035 3.3.14, 3.3), kept
+         * as they are: the renderers escape what they must */
         for (bool first = true; cur_left(&r); first = false) {
             uint8_t n = cur_u8(&r);
-            if (!cur_has(&r, n))
+            const uint8_t *txt = cur_view(&r, n);
+            if (!txt)
                 return dx_error(x, ERR_dns_bad_rdlen);
             if (!first)
                 strb_addc(b, ' ');
-            for (unsigned i = 0; i < n; i++)
-                add_text_byte(b, cur_u8(&r), false);
+            strb_add(b, (const char *)txt, n);
         }
         return LS_OK;
     default:
@@ -319,10 +324,10 @@ static int dns_record_body(dctx_t *x, dns_msg_t *d, bool question)
     if (m->trunc)
         return ran_out(x, d, ERR_dns_bad_count);
     fld_note(fld_uint(x, "type", pos, 2, type), dns_type_name(type));
-    /* OPT's class is a payload size, not a class with a flag */
+    /* OPT's class is a payload size (RFC 6891 6.1.2), not a class with a flag */
     bool split = d->mdns && type != T_OPT;
     uint32_t cval = split ? MDNS_CLASS(cls) : cls;
-    fld_note(fld_uint(x, "class", pos + 2, 2, cval), dns_class_name(cval));
+    fld_note(fld_uint(x, "class", pos + 2, 2, cval), type == T_OPT ? NULL : dns_class_name(cval));
     if (split)
         fld_bool(x, question ? "qu" : "cache_flush", pos + 2, 1, MDNS_TOP_BIT(cls));
     if (question)
@@ -466,10 +471,19 @@ static void put_type(outbuf_t *ob, const field_t *t)
     }
 }
 
+/* A string field on the summary line: TXT data may hold any byte, and a
+ * summary goes to terminals as it is. */
 static void put_str(const record_t *r, outbuf_t *ob, const field_t *f)
 {
-    if (f && f->type == FT_STR)
-        ob_write(ob, field_str(r, f), f->s_len);
+    if (!f || f->type != FT_STR)
+        return;
+    const char *s = field_str(r, f);
+    for (unsigned i = 0; i < f->s_len; i++) {
+        if (s[i] >= 0x20 && s[i] < 0x7f)
+            ob_putc(ob, s[i]);
+        else
+            ob_safe_str(ob, s + i, 1);
+    }
 }
 
 /* "DNS A? example.com", "DNS response A? example.com: A 192.0.2.1, ...". */
@@ -492,11 +506,13 @@ static void dns_summary(const record_t *r, const layer_t *l, outbuf_t *ob)
             ob_u64(ob, opcode);
         }
     }
+    /* the first question, when it got as far as its type */
     const field_t *qs = layer_field(r, l, "questions");
     unsigned qi = qs ? (unsigned)(qs - r->fields) : 0;
-    if (qs && qi + 1 < field_next(r, qi) - 1) {
+    const field_t *qtype = qs && qi + 1 < field_next(r, qi) - 1 ? child(r, qi + 1, "type") : NULL;
+    if (qtype) {
         ob_putc(ob, ' ');
-        put_type(ob, child(r, qi + 1, "type"));
+        put_type(ob, qtype);
         ob_puts(ob, "? ");
         put_str(r, ob, child(r, qi + 1, "name"));
     } else if (!qr) {
@@ -510,6 +526,8 @@ static void dns_summary(const record_t *r, const layer_t *l, outbuf_t *ob)
     if (rcode == 0 && an) {
         unsigned ai = (unsigned)(an - r->fields), end = field_next(r, ai) - 1;
         for (unsigned j = ai + 1; j < end; j = field_next(r, j)) {
+            if (!child(r, j, "data"))
+                continue; /* cut short */
             if (shown++)
                 ob_puts(ob, ", ");
             put_type(ob, child(r, j, "type"));

@@ -189,10 +189,43 @@ void ob_ipv6(outbuf_t *ob, const uint8_t a[16])
     }
 }
 
+/* Length of the valid UTF-8 sequence at s[0..n), or 0 (RFC 3629: no
+ * overlongs, no surrogates, nothing above U+10FFFF). */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+    unsigned char c = s[0];
+    size_t len;
+    uint32_t cp;
+    if (c >= 0xc2 && c <= 0xdf) {
+        len = 2;
+        cp = c & 0x1f;
+    } else if (c >= 0xe0 && c <= 0xef) {
+        len = 3;
+        cp = c & 0x0f;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+        len = 4;
+        cp = c & 0x07;
+    } else {
+        return 0;
+    }
+    if (len > n)
+        return 0;
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (s[i] & 0x3f);
+    }
+    if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+        (cp >= 0xd800 && cp <= 0xdfff))
+        return 0;
+    return len;
+}
+
 void ob_json_str(outbuf_t *ob, const char *s, size_t n)
 {
+    const unsigned char *u = (const unsigned char *)s;
     for (size_t i = 0; i < n; i++) {
-        unsigned char ch = (unsigned char)s[i];
+        unsigned char ch = u[i];
         switch (ch) {
         case '"': ob_write(ob, "\\\"", 2); break;
         case '\\': ob_write(ob, "\\\\", 2); break;
@@ -200,9 +233,17 @@ void ob_json_str(outbuf_t *ob, const char *s, size_t n)
         case '\r': ob_write(ob, "\\r", 2); break;
         case '\t': ob_write(ob, "\\t", 2); break;
         default:
+            if (ch >= 0x80) {
+                /* valid UTF-8 passes through; any other byte from the wire
+                 * is shown as the code point of the same value */
+                size_t k = utf8_len(u + i, n - i);
+                if (k) {
+                    ob_write(ob, s + i, k);
+                    i += k - 1;
+                    break;
+                }
+            }
             if (ch < 0x20 || ch >= 0x7f) {
-                /* bytes from the wire are not trusted to be UTF-8: escape
-                 * everything outside printable ASCII as a code point */
                 ob_write(ob, "\\u00", 4);
                 ob_hex8(ob, ch);
             } else {

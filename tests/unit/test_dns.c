@@ -343,7 +343,7 @@ static void test_mx_txt(void)
     put16(&m, 10);
     putname(&m, "mx", 12);
     put16(&m, 0xc00c);
-    rr(&m, 16, 1, 100, 14); /* two strings, one with a byte to escape */
+    rr(&m, 16, 1, 100, 13); /* two strings, one with a byte to escape */
     put8(&m, 6);
     putraw(&m, "v=spf1", 6);
     put8(&m, 5);
@@ -353,11 +353,11 @@ static void test_mx_txt(void)
     CHECK_STR(dns_err(r), "(ok)");
     CHECK_EQ(unit_uint(r, dns_of(r), "aa"), 1);
     CHECK_STR(mstr(r, "answers", 0, "data"), "10 mx.example.com");
-    CHECK_STR(mstr(r, "answers", 1, "data"), "v=spf1 -all\\001");
-    CHECK_STR(summary(r), "DNS response MX? example.com: MX 10 mx.example.com, TXT v=spf1 -all\\001");
+    CHECK_STR(mstr(r, "answers", 1, "data"), "v=spf1 -all\x01"); /* as sent */
+    CHECK_STR(summary(r), "DNS response MX? example.com: MX 10 mx.example.com, TXT v=spf1 -all\\x01");
     sweep(n, UDP_DNS);
     /* a character-string running past its RDLENGTH */
-    m.b[m.n - 12] = 7;
+    m.b[m.n - 6] = 6;
     n = udp(&m);
     r = unit_dissect(frame, n, 1);
     CHECK_STR(dns_err(r), "dns_bad_rdlen");
@@ -373,8 +373,11 @@ static void test_nxdomain(void)
     put16(&m, 15);
     put16(&m, 1);
     put16(&m, 0xc000 | 17); /* example.com */
-    rr(&m, 6, 1, 900, 22);
-    putraw(&m, "\x02ns\xc0\x11\x00\x00\x00\x00\x01\x00\x00\x00\x02\x00\x00\x00\x03\x00\x00\x00\x04", 22);
+    rr(&m, 6, 1, 900, 26);
+    putname(&m, "ns", 17); /* MNAME, RNAME, then five 32-bit numbers */
+    put8(&m, 0);
+    for (unsigned long v = 1; v <= 5; v++)
+        put32(&m, v);
     unsigned n = udp(&m);
     record_t *r = unit_dissect(frame, n, 1);
     const layer_t *l = dns_of(r);
@@ -384,7 +387,7 @@ static void test_nxdomain(void)
     CHECK_EQ(count(r, "answers"), 0);
     CHECK_EQ(count(r, "authorities"), 1);
     CHECK_STR(mstr(r, "authorities", 0, "name"), "example.com");
-    CHECK_STR(mstr(r, "authorities", 0, "data"), "<22 bytes>");
+    CHECK_STR(mstr(r, "authorities", 0, "data"), "<26 bytes>");
     CHECK_STR(summary(r), "DNS response MX? nope.example.com: NXDomain");
     sweep(n, UDP_DNS);
 }
@@ -423,20 +426,22 @@ static void test_unknown_type_and_root(void)
     CHECK_STR(summary(r), "DNS Update query");
 }
 
-/* Dots and odd bytes inside a label are escaped, RFC 1035 5.1 style. */
+/* Odd bytes inside a label are escaped as Wireshark does; a dot inside a
+ * label (mDNS instance names) stays a dot, as in tshark. */
 static void test_escapes(void)
 {
     msg_t m;
     hdr(&m, 5, 0, 1, 0, 0, 0);
     put8(&m, 3);
     putraw(&m, "a.b", 3);
-    put8(&m, 3);
-    putraw(&m, "c\\\x7f", 3);
+    put8(&m, 5);
+    putraw(&m, "c\\\x7f\t\xc3", 5);
     put8(&m, 0);
     put16(&m, 16);
     put16(&m, 1);
     record_t *r = unit_dissect(frame, udp(&m), 1);
-    CHECK_STR(mstr(r, "questions", 0, "name"), "a\\.b.c\\\\\\127");
+    CHECK_STR(mstr(r, "questions", 0, "name"), "a.b.c\\\\177\\t\xc3");
+    CHECK_STR(summary(r), "DNS TXT? a.b.c\\\\177\\t\\xc3");
 }
 
 /* mDNS (RFC 6762): the class's top bit is QU in a question, cache-flush
@@ -449,11 +454,8 @@ static void test_mdns(void)
     put16(&m, 12);
     put16(&m, 0x8001);
     put16(&m, 0xc00c);
-    rr(&m, 12, 0x8001, 120, 10);
+    rr(&m, 12, 0x8001, 120, 13);
     putname(&m, "My Printer", 12);
-    /* 10 bytes of "My Printer" label + pointer is 13; fix RDLENGTH */
-    m.b[m.n - 13 - 2] = 0;
-    m.b[m.n - 13 - 1] = 13;
     unsigned n = wrap(m.b, m.n, 17, 5353, 5353);
     record_t *r = unit_dissect(frame, n, 1);
     CHECK_STR(dns_err(r), "(ok)");
@@ -463,6 +465,9 @@ static void test_mdns(void)
     CHECK_EQ(muint(r, "answers", 0, "cache_flush"), 1);
     CHECK_STR(mstr(r, "answers", 0, "data"), "My Printer._ipp._tcp.local");
     sweep(n, UDP_DNS);
+    /* a one-shot query from an ephemeral port (RFC 6762 5.1) is mDNS too */
+    r = unit_dissect(frame, wrap(m.b, m.n, 17, 40000, 5353), 1);
+    CHECK_EQ(muint(r, "questions", 0, "qu"), 1);
     n = udp(&m);
     r = unit_dissect(frame, n, 1);
     CHECK_EQ(muint(r, "answers", 0, "class"), 0x8001);
@@ -596,29 +601,38 @@ static void test_pointers(void)
     CHECK_STR(dns_err(r), "dns_ptr_loop");
     CHECK_EQ(count(r, "answers"), 2); /* the first record, and the object cut short */
     CHECK_EQ(muint(r, "answers", 0, "type"), 0xff00);
-    /* a pointer back into the name it came from: before the pointer and
-     * before the name's start, but not before where it jumped to */
+    /* a pointer back into the name it came from: 23 is before the
+     * pointer (at 25) and before the name (at 27), but not before where
+     * the walk jumped to, so it would go round until the length cap */
+    hdr(&m, 9, 0x8000, 0, 2, 0, 0);
+    put8(&m, 0);
+    rr(&m, 0xff00, 1, 0, 4);
+    putname(&m, "z", 23); /* at 23: 1 z, pointer at 25 to 23 */
+    put16(&m, 0xc000 | 23);
+    rr(&m, 1, 1, 0, 4);
+    putraw(&m, "\1\2\3\4", 4);
+    r = unit_dissect(frame, udp(&m), 1);
+    CHECK_STR(dns_err(r), "dns_ptr_loop");
+    /* a backwards pointer to a label: fine */
     hdr(&m, 9, 0, 2, 0, 0, 0);
     putname(&m, "x.y", -1); /* at 12: 1 x 1 y 0 */
     put16(&m, 1);
     put16(&m, 1);
-    put16(&m, 0xc000 | 14); /* at 22, to "y" at 14: fine */
+    put16(&m, 0xc000 | 14); /* at 21, to "y" at 14 */
     put16(&m, 1);
     put16(&m, 1);
     r = unit_dissect(frame, udp(&m), 1);
     CHECK_STR(dns_err(r), "(ok)");
     CHECK_STR(mstr(r, "questions", 1, "name"), "y");
-    m.b[16] = 0xc0; /* "y" then a pointer at 16 to 14: a loop */
-    m.b[17] = 14;
-    CHECK_STR(query_err(&m, 2), "dns_ptr_loop");
-    /* a pointer into the TCP length prefix is impossible: offsets count
-     * from the message */
-    hdr(&m, 9, 0, 1, 0, 0, 0);
+    /* pointers count from the message, not from the TCP length prefix:
+     * offset 0 is the id, read here as the label "a" and the root */
+    hdr(&m, 0x0161, 0, 1, 0, 0, 0);
     put16(&m, 0xc000);
     put16(&m, 1);
     put16(&m, 1);
     r = unit_dissect(frame, tcp(&m), 1);
-    CHECK_STR(dns_err(r), "dns_bad_label"); /* label type of the id byte 0x00? no: */
+    CHECK_STR(dns_err(r), "(ok)");
+    CHECK_STR(mstr(r, "questions", 0, "name"), "a");
 }
 
 static void test_labels(void)
@@ -653,7 +667,6 @@ static void test_labels(void)
     const char *name = mstr(r, "questions", 0, "name");
     CHECK(name && strlen(name) == 253);
     /* one more byte: 256 */
-    m.b[12 + 3 * 64] = 62;
     hdr(&m, 10, 0, 1, 0, 0, 0);
     for (int i = 0; i < 3; i++) {
         put8(&m, 63);
@@ -665,12 +678,45 @@ static void test_labels(void)
     put16(&m, 1);
     put16(&m, 1);
     CHECK_STR(query_err(&m, 1), "dns_name_too_long");
-    /* many short labels reached through pointers count too: 130 x "a"
-     * is 260 bytes */
-    hdr(&m, 10, 0, 1, 0, 0, 0);
-    for (int i = 0; i < 130; i++)
-        putname(&m, "a", -1 == 0 ? 0 : -2), m.n -= 0;
-    CHECK(1);
+
+    /* labels reached through pointers count too: question k is "a" and
+     * a pointer to question k-1, so k+1 labels; k = 127 makes 257 bytes */
+    hdr(&m, 10, 0, 128, 0, 0, 0);
+    unsigned prev = m.n;
+    putname(&m, "a", -1);
+    put16(&m, 1);
+    put16(&m, 1);
+    for (int k = 1; k < 128; k++) {
+        unsigned here = m.n;
+        putname(&m, "a", (int)prev);
+        put16(&m, 1);
+        put16(&m, 1);
+        prev = here;
+    }
+    r = unit_dissect(frame, udp(&m), 1);
+    CHECK_STR(dns_err(r), "dns_name_too_long");
+    CHECK_EQ(count(r, "questions"), 128);
+    name = mstr(r, "questions", 126, "name");
+    CHECK(name && strlen(name) == 253);
+
+    /* a chain of bare pointers: question k points at question k-1's
+     * name; the walk gives up past 128 hops */
+    hdr(&m, 10, 0, 130, 0, 0, 0);
+    prev = m.n;
+    put8(&m, 0);
+    put16(&m, 1);
+    put16(&m, 1);
+    for (int k = 1; k < 130; k++) {
+        unsigned here = m.n;
+        put16(&m, 0xc000 | prev);
+        put16(&m, 1);
+        put16(&m, 1);
+        prev = here;
+    }
+    r = unit_dissect(frame, udp(&m), 1);
+    CHECK_STR(dns_err(r), "dns_ptr_loop");
+    CHECK_EQ(count(r, "questions"), 130);
+    CHECK_STR(mstr(r, "questions", 128, "name"), "<root>");
 }
 
 static void test_counts(void)
@@ -717,6 +763,11 @@ static void test_rdlength(void)
     CHECK_STR(dns_err(r), "(truncated)");
     CHECK_EQ(count(r, "answers"), 2);
     CHECK(member(r, elem(r, "answers", 1), "data") == NULL);
+    CHECK_STR(summary(r), "DNS response A? www.example.com: CNAME cdn.example.com");
+    r = unit_dissect_len(frame, UDP_DNS + 20, n, 1); /* inside the question's name */
+    CHECK_STR(summary(r), "DNS response: NoError");
+    CHECK_EQ(count(r, "questions"), 1);
+    CHECK(member(r, elem(r, "questions", 0), "name") == NULL);
     /* an A record of 3 bytes contradicts its type */
     m.b[m.n - 5] = 3;
     m.n--;
