@@ -37,6 +37,14 @@ static const char *arp_op_name(uint32_t op)
     }
 }
 
+/* Out of captured bytes: the layer spans what there is, up to the cut. */
+static int truncated(dctx_t *x, cursor_t *c, uint32_t start)
+{
+    cur_skip(c, cur_left(c));
+    dx_span(x, c, start);
+    return LS_TRUNCATED;
+}
+
 /* The four Ethernet/IPv4 addresses at [c->off, +20); fields only for
  * those fully captured. */
 static int arp_ether_ipv4(dctx_t *x, cursor_t *c, uint32_t start)
@@ -47,7 +55,11 @@ static int arp_ether_ipv4(dctx_t *x, cursor_t *c, uint32_t start)
     cur_bytes(c, spa, sizeof spa);
     cur_bytes(c, tha, sizeof tha);
     cur_bytes(c, tpa, sizeof tpa);
-    dx_span(x, c, start);
+    bool cut = c->trunc;
+    if (cut)
+        truncated(x, c, start);
+    else
+        dx_span(x, c, start);
     if (got >= 6)
         fld_mac(x, "sha", at, sha);
     if (got >= 10)
@@ -56,7 +68,7 @@ static int arp_ether_ipv4(dctx_t *x, cursor_t *c, uint32_t start)
         fld_mac(x, "tha", at + 10, tha);
     if (got >= 20)
         fld_ipv4(x, "tpa", at + 16, tpa);
-    return c->trunc ? LS_TRUNCATED : LS_OK;
+    return cut ? LS_TRUNCATED : LS_OK;
 }
 
 static int arp_dissect(dctx_t *x, cursor_t *c)
@@ -81,7 +93,7 @@ static int arp_dissect(dctx_t *x, cursor_t *c)
     if (got >= 8)
         fld_note(fld_uint(x, "op", start + 6, 2, op), arp_op_name(op));
     if (c->trunc) /* short on the wire, or only in the capture */
-        return wire < ARP_FIXED_LEN ? dx_error(x, ERR_bad_arp) : LS_TRUNCATED;
+        return wire < ARP_FIXED_LEN ? dx_error(x, ERR_bad_arp) : truncated(x, c, start);
 
     /* RFC 826: sha, spa, tha, tpa follow, of hlen and plen bytes each */
     uint32_t addrs = 2u * ((uint32_t)hlen + plen);

@@ -64,6 +64,14 @@ static const char *icmp_type_name(uint8_t type)
     }
 }
 
+/* Out of captured bytes: the layer spans what there is, up to the cut. */
+static int truncated(dctx_t *x, cursor_t *c, uint32_t start)
+{
+    cur_skip(c, cur_left(c));
+    dx_span(x, c, start);
+    return LS_TRUNCATED;
+}
+
 /* RFC 1071 over [start, start+n), all captured. */
 static bool checksum_ok(cursor_t *c, uint32_t start, uint32_t n)
 {
@@ -150,23 +158,20 @@ static int icmp_dissect(dctx_t *x, cursor_t *c)
         fld_hex(x, "checksum", start + 2, 2, sum);
     if (wire < ICMP_HDR_LEN && !x->allow_short)
         return dx_error(x, ERR_bad_icmp);
-    if (!cur_has(c, ICMP_HDR_LEN - 4)) {
-        dx_span(x, c, start);
-        return LS_TRUNCATED;
-    }
+    if (!cur_has(c, ICMP_HDR_LEN - 4))
+        return truncated(x, c, start);
     uint32_t fixed = icmp_rest(x, c, type, code, start + 4);
     if (wire < fixed && !x->allow_short)
         return dx_error(x, ERR_bad_icmp);
     if (fixed > ICMP_HDR_LEN) {
-        if (!cur_has(c, fixed - ICMP_HDR_LEN)) {
-            dx_span(x, c, start);
-            return LS_TRUNCATED;
-        }
+        if (!cur_has(c, fixed - ICMP_HDR_LEN))
+            return truncated(x, c, start);
         icmp_tail(x, c, type);
     }
     dx_span(x, c, start);
-    /* the checksum needs every byte; a quote holds only the start */
-    if (got == wire && !x->allow_short)
+    /* the checksum needs every byte: a quote holds only the start, and
+     * a fragment only a piece */
+    if (got == wire && !x->allow_short && !x->ip_fragment)
         fld_bool(x, "checksum_ok", start + 2, 2, checksum_ok(c, start, wire));
 
     uint64_t qlen = 0;

@@ -97,6 +97,14 @@ static const char *nd_opt_name(uint8_t type)
     }
 }
 
+/* Out of captured bytes: the layer spans what there is, up to the cut. */
+static int truncated(dctx_t *x, cursor_t *c, uint32_t start)
+{
+    cur_skip(c, cur_left(c));
+    dx_span(x, c, start);
+    return LS_TRUNCATED;
+}
+
 /* Length of the type's fixed part (after which options or data come). */
 static uint32_t fixed_len(uint8_t type)
 {
@@ -211,7 +219,7 @@ static void nd_option_body(dctx_t *x, cursor_t *c, uint8_t type, uint32_t at, ui
 
 /* ND options up to the end of the message.  Each is at least 8 bytes, so
  * the walk is bounded by the message length. */
-static int nd_options(dctx_t *x, cursor_t *c)
+static int nd_options(dctx_t *x, cursor_t *c, uint32_t start)
 {
     field_t *arr = fld_array(x, "options", c->off);
     int st = LS_OK;
@@ -222,11 +230,11 @@ static int nd_options(dctx_t *x, cursor_t *c)
         uint32_t olen = units * ND_OPT_UNIT;
         /* in a quote the message is cut short: only truncated */
         if (wire < 2 || (!c->trunc && (olen == 0 || olen > wire))) {
-            st = x->allow_short && olen ? LS_TRUNCATED : dx_error(x, ERR_bad_nd_option);
+            st = x->allow_short && olen ? truncated(x, c, start) : dx_error(x, ERR_bad_nd_option);
             break;
         }
         if (c->trunc || !cur_has(c, olen - 2)) {
-            st = LS_TRUNCATED;
+            st = truncated(x, c, start);
             break;
         }
         field_t *o = fld_object(x, NULL, at);
@@ -247,8 +255,10 @@ static int nd_options(dctx_t *x, cursor_t *c)
 static void checksum_check(dctx_t *x, cursor_t *c, uint32_t start, uint32_t n)
 {
     const record_t *r = x->rec;
+    if (x->layer == r->layers)
+        return;
     const layer_t *ip = x->layer - 1;
-    if (x->layer == r->layers || ip->proto != &dissector_ipv6 || ip->depth != x->layer->depth)
+    if (ip->proto != &dissector_ipv6 || ip->depth != x->layer->depth)
         return;
     const field_t *src = layer_field(r, ip, "src"), *dst = layer_field(r, ip, "dst");
     if (!src || !dst)
@@ -288,22 +298,22 @@ static int icmpv6_dissect(dctx_t *x, cursor_t *c)
     uint32_t fixed = fixed_len(type); /* 4 when not even the type is known */
     if (wire < fixed && !x->allow_short)
         return dx_error(x, ERR_bad_icmpv6);
-    if (c->trunc || !cur_has(c, fixed - ICMP6_HDR_LEN)) {
-        dx_span(x, c, start);
-        return LS_TRUNCATED;
-    }
+    if (c->trunc || !cur_has(c, fixed - ICMP6_HDR_LEN))
+        return truncated(x, c, start);
     icmp6_body(x, c, type);
-    if (got == wire && !x->allow_short)
+    /* the checksum needs every byte: not in a quote or a fragment */
+    if (got == wire && !x->allow_short && !x->ip_fragment)
         checksum_check(x, c, start, wire);
 
     if (type >= ND_RS && type <= ND_REDIRECT) {
-        int st = nd_options(x, c);
-        dx_span(x, c, start);
+        int st = nd_options(x, c, start);
+        if (st != LS_TRUNCATED) /* truncated() spanned to the cut */
+            dx_span(x, c, start);
         return st;
     }
     dx_span(x, c, start);
     uint64_t qlen = 0;
-    if (type < ICMP6_ECHO && x->layer->depth == 0) {
+    if (type >= ICMP6_UNREACH && type <= ICMP6_PARAMPROB && x->layer->depth == 0) {
         /* RFC 4884: with a length, the quote ends there and extensions
          * follow; they are left undissected */
         cursor_t quote = *c;

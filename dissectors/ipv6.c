@@ -54,6 +54,14 @@ typedef struct ext_walk {
     bool later_frag; /* a non-first fragment: no upper header here */
 } ext_walk_t;
 
+/* Out of captured bytes: the layer spans what there is, up to the cut. */
+static int truncated(dctx_t *x, cursor_t *c, uint32_t start)
+{
+    cur_skip(c, cur_left(c));
+    dx_span(x, c, start);
+    return LS_TRUNCATED;
+}
+
 /* The type-specific part of one extension header at [at, at+elen). */
 static void ext_body(dctx_t *x, cursor_t *pkt, uint8_t type, uint32_t at, ext_walk_t *w)
 {
@@ -78,7 +86,7 @@ static void ext_body(dctx_t *x, cursor_t *pkt, uint8_t type, uint32_t at, ext_wa
 /* Walk the extension headers in pkt starting with w->nh.  `cut` says the
  * packet was clamped to a short ICMP quote: running past it is then
  * truncation, not a lie. */
-static int walk_ext(dctx_t *x, cursor_t *pkt, ext_walk_t *w, bool cut)
+static int walk_ext(dctx_t *x, cursor_t *pkt, ext_walk_t *w, bool cut, uint32_t start)
 {
     field_t *arr = NULL;
     int st = LS_OK;
@@ -94,11 +102,11 @@ static int walk_ext(dctx_t *x, cursor_t *pkt, ext_walk_t *w, bool cut)
         uint8_t hl = cur_u8(pkt);
         uint32_t elen = w->nh == NH_FRAGMENT ? IP6_FRAG_HDR_LEN : IP6_EXT_LEN(hl);
         if (wire < 2 || (!pkt->trunc && elen > wire)) {
-            st = cut ? LS_TRUNCATED : dx_error(x, ERR_bad_ipv6_ext);
+            st = cut ? truncated(x, pkt, start) : dx_error(x, ERR_bad_ipv6_ext);
             break;
         }
         if (pkt->trunc || !cur_has(pkt, elen - 2)) {
-            st = LS_TRUNCATED;
+            st = truncated(x, pkt, start);
             break;
         }
         field_t *o = fld_object(x, NULL, at);
@@ -130,9 +138,10 @@ static int ipv6_dissect(dctx_t *x, cursor_t *c)
     dx_span(x, c, start);
     /* a field only when its bytes were captured (a read after a failed
      * one would come from the wrong offset) */
+    if (got >= 1)
+        fld_uint(x, "version", start, 1, IP6_VERSION(first));
     if (got >= 4) {
         uint32_t tc = IP6_TCLASS(vtf);
-        fld_uint(x, "version", start, 1, IP6_VERSION(first));
         fld_hex(x, "tclass", start, 2, tc);
         fld_uint(x, "dscp", start, 2, IP6_DSCP(tc));
         fld_uint(x, "ecn", start + 1, 1, IP6_ECN(tc));
@@ -155,7 +164,7 @@ static int ipv6_dissect(dctx_t *x, cursor_t *c)
          * a short quote or snaplen only truncated */
         if (wire < IP6_HDR_LEN && !x->allow_short)
             return dx_error(x, ERR_bad_ipv6_len);
-        return LS_TRUNCATED;
+        return truncated(x, c, start);
     }
 
     /* The packet's extent: the payload length, or (jumbogram, RFC 2675,
@@ -173,8 +182,9 @@ static int ipv6_dissect(dctx_t *x, cursor_t *c)
     cursor_t pkt;
     cur_sub(c, len, &pkt);
     ext_walk_t w = {nxt, start + 6, false};
-    int st = walk_ext(x, &pkt, &w, cut);
-    dx_span(x, &pkt, start);
+    int st = walk_ext(x, &pkt, &w, cut, start);
+    if (st != LS_TRUNCATED) /* truncated() spanned to the cut */
+        dx_span(x, &pkt, start);
     if (st != LS_OK)
         return st;
     fld_note(fld_uint(x, "upper", w.nh_off, 1, w.nh), ipproto_name(w.nh));

@@ -47,7 +47,9 @@ static inline uint32_t cur_rleft(const cursor_t *c)
 
 static inline bool cur_has(cursor_t *c, uint32_t n)
 {
-    if (cur_left(c) >= n)
+    /* once a read has failed every later one fails too, so a field read
+     * after the cut can never take a byte from the wrong offset */
+    if (!c->trunc && cur_left(c) >= n)
         return true;
     c->trunc = true;
     return false;

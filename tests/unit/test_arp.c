@@ -19,6 +19,18 @@ static const unsigned char arp_rep[42] = {
     0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 10, 0, 0, 1,
 };
 
+/* Null-safe accessors, so that a missing field or layer fails a check
+ * instead of crashing the test. */
+static unsigned long long off_of(const field_t *f)
+{
+    return f ? f->off : 0xdeadbeefULL;
+}
+
+static const char *err_of(const layer_t *l)
+{
+    return l ? err_name(l->err) : "(no layer)";
+}
+
 static const char *summary(const record_t *r, const layer_t *l)
 {
     static char buf[256];
@@ -44,9 +56,9 @@ static void test_request(void)
     CHECK_STR(unit_stack(r), "eth arp"); /* the padding is not data */
     const layer_t *a = unit_layer(r, "arp", 0);
     CHECK(a && a->status == LS_OK);
-    CHECK_EQ(a->osi, 3);
-    CHECK_EQ(a->off, 14);
-    CHECK_EQ(a->len, 28);
+    CHECK_EQ(a ? a->osi : 0xdeadbeefu, 3);
+    CHECK_EQ(a ? a->off : 0xdeadbeefu, 14);
+    CHECK_EQ(a ? a->len : 0xdeadbeefu, 28);
     CHECK_EQ(unit_uint(r, a, "op"), 1);
     CHECK_EQ(unit_uint(r, a, "htype"), 1);
     CHECK_EQ(unit_uint(r, a, "ptype"), 0x0800);
@@ -56,7 +68,7 @@ static void test_request(void)
     CHECK(addr_is(r, a, "spa", "\x0a\x00\x00\x01", 4, 28));
     CHECK(addr_is(r, a, "tha", "\x00\x00\x00\x00\x00\x00", 6, 32));
     CHECK(addr_is(r, a, "tpa", "\x0a\x00\x00\x02", 4, 38));
-    CHECK_EQ(layer_field(r, a, "op")->off, 20);
+    CHECK_EQ(off_of(layer_field(r, a, "op")), 20);
     CHECK_STR(summary(r, a), "ARP request who-has 10.0.0.2 tell 10.0.0.1");
     CHECK(!r->truncated && !r->malformed);
 }
@@ -102,7 +114,7 @@ static void test_other_types(void)
     CHECK_EQ(unit_uint(r, a, "plen"), 16);
     CHECK(layer_field(r, a, "sha") == NULL);
     CHECK(layer_field(r, a, "tpa") == NULL);
-    CHECK_EQ(a->len, 8 + 44);
+    CHECK_EQ(a ? a->len : 0xdeadbeefu, 8 + 44);
     CHECK_STR(summary(r, a), "ARP request, htype 1 ptype 0x86dd");
     /* the same with the addresses cut by the snaplen */
     r = unit_dissect_len(f, 40, sizeof f, 1);
@@ -124,27 +136,39 @@ static void test_absurd_lengths(void)
     r = unit_dissect(f, sizeof f, 1);
     a = unit_layer(r, "arp", 0);
     CHECK(a && a->status == LS_ERROR);
-    CHECK_STR(err_name(a->err), "bad_arp");
+    CHECK_STR(err_of(a), "bad_arp");
     CHECK_EQ(unit_uint(r, a, "hlen"), 255);
     CHECK_EQ(r->nlayers, 2);
+
+    /* another hardware type (IEEE 802, 6) with 200-byte addresses */
+    memcpy(f, arp_req, sizeof f);
+    f[15] = 6;
+    f[18] = 200;
+    r = unit_dissect(f, sizeof f, 1);
+    CHECK_STR(err_of(unit_layer(r, "arp", 0)), "bad_arp");
+    f[18] = 6; /* with sane lengths it is fine, addresses not decoded */
+    r = unit_dissect(f, sizeof f, 1);
+    a = unit_layer(r, "arp", 0);
+    CHECK(a && a->status == LS_OK);
+    CHECK(layer_field(r, a, "sha") == NULL);
 
     /* Ethernet hardware with 8-byte addresses: fits the frame, but lies */
     memcpy(f, arp_req, sizeof f);
     f[18] = 8;
     r = unit_dissect(f, sizeof f, 1);
-    CHECK_STR(err_name(unit_layer(r, "arp", 0)->err), "bad_arp");
+    CHECK_STR(err_of(unit_layer(r, "arp", 0)), "bad_arp");
 
     /* IPv4 protocol with 16-byte addresses */
     memcpy(f, arp_req, sizeof f);
     f[19] = 16;
     r = unit_dissect(f, sizeof f, 1);
-    CHECK_STR(err_name(unit_layer(r, "arp", 0)->err), "bad_arp");
+    CHECK_STR(err_of(unit_layer(r, "arp", 0)), "bad_arp");
 
     /* a frame that was 19 bytes on the wire: the fixed part is short */
     r = unit_dissect(arp_req, 19, 1);
     a = unit_layer(r, "arp", 0);
     CHECK(a && a->status == LS_ERROR);
-    CHECK_STR(err_name(a->err), "bad_arp");
+    CHECK_STR(err_of(a), "bad_arp");
 
     /* cut by the snaplen inside the fixed part: truncated, with the fields
      * that were captured */
@@ -154,7 +178,7 @@ static void test_absurd_lengths(void)
     CHECK_EQ(unit_uint(r, a, "ptype"), 0x0800);
     CHECK_EQ(unit_uint(r, a, "hlen"), 6);
     CHECK(layer_field(r, a, "op") == NULL);
-    CHECK_EQ(a->len, 5);
+    CHECK_EQ(a ? a->len : 0xdeadbeefu, 5);
 
     /* cut inside the addresses: sha and spa only */
     r = unit_dissect_len(arp_req, 14 + 8 + 12, sizeof arp_req, 1);
@@ -163,6 +187,12 @@ static void test_absurd_lengths(void)
     CHECK(addr_is(r, a, "spa", "\x0a\x00\x00\x01", 4, 28));
     CHECK(layer_field(r, a, "tha") == NULL);
     CHECK(r->truncated);
+    CHECK_EQ(a ? a->len : 0xdeadbeefu, 8 + 12);
+    /* cut inside tpa */
+    r = unit_dissect_len(arp_req, 14 + 8 + 18, sizeof arp_req, 1);
+    a = unit_layer(r, "arp", 0);
+    CHECK(addr_is(r, a, "tha", "\x00\x00\x00\x00\x00\x00", 6, 32));
+    CHECK(layer_field(r, a, "tpa") == NULL);
 }
 
 static void test_sweep(void)

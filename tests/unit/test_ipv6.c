@@ -27,6 +27,18 @@ static unsigned build(unsigned char *f, unsigned char nxt, unsigned plen, const 
     return 54 + n;
 }
 
+/* Null-safe accessors, so that a missing field or layer fails a check
+ * instead of crashing the test. */
+static unsigned long long off_of(const field_t *f)
+{
+    return f ? f->off : 0xdeadbeefULL;
+}
+
+static const char *err_of(const layer_t *l)
+{
+    return l ? err_name(l->err) : "(no layer)";
+}
+
 static const char *summary(const record_t *r, const layer_t *l)
 {
     static char buf[256];
@@ -74,9 +86,9 @@ static void test_basic(void)
     CHECK_STR(unit_stack(r), "eth ipv6 data");
     const layer_t *ip = unit_layer(r, "ipv6", 0);
     CHECK(ip && ip->status == LS_OK);
-    CHECK_EQ(ip->osi, 3);
-    CHECK_EQ(ip->off, 14);
-    CHECK_EQ(ip->len, 40);
+    CHECK_EQ(ip ? ip->osi : 0xdeadbeefu, 3);
+    CHECK_EQ(ip ? ip->off : 0xdeadbeefu, 14);
+    CHECK_EQ(ip ? ip->len : 0xdeadbeefu, 40);
     CHECK_EQ(unit_uint(r, ip, "version"), 6);
     CHECK_EQ(unit_uint(r, ip, "tclass"), 0xb8);
     CHECK_EQ(unit_uint(r, ip, "dscp"), 46);
@@ -89,7 +101,7 @@ static void test_basic(void)
     CHECK(dst && dst->type == FT_IPV6 && dst->off == 38);
     CHECK(src && memcmp(src->v.b, ip6_hdr + 8, 16) == 0);
     CHECK(dst && dst->v.b[15] == 2 && dst->v.b[0] == 0x20);
-    CHECK_EQ(layer_field(r, ip, "hlim")->off, 21);
+    CHECK_EQ(off_of(layer_field(r, ip, "hlim")), 21);
     CHECK_EQ(array_len(r, ip, "ext"), -1);
     CHECK_EQ(unit_uint(r, unit_layer(r, "data", 0), "len"), 8);
     CHECK_STR(summary(r, ip), "IPv6 next proto 253, hlim 64, length 8");
@@ -110,7 +122,7 @@ static void test_basic(void)
 static const unsigned char chain[] = {
     43, 0, 0x01, 0x04, 0, 0, 0, 0,
     44, 2, 2, 1, 0, 0, 0, 0, 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 9,
-    60, 0, 0x00, 0x01, 0xde, 0xad, 0xbe, 0xef,
+    60, 0xff, 0x00, 0x01, 0xde, 0xad, 0xbe, 0xef, /* reserved byte ignored */
     58, 0, 0x01, 0x04, 0, 0, 0, 0,
     128, 0, 0x00, 0x00, 0x00, 0x03, 0x00, 0x01, 'a', 'b', 'c', 'd',
 };
@@ -123,7 +135,7 @@ static void test_ext_chain(void)
     CHECK_STR(unit_stack(r), "eth ipv6 icmpv6 data");
     const layer_t *ip = unit_layer(r, "ipv6", 0);
     CHECK(ip && ip->status == LS_OK);
-    CHECK_EQ(ip->len, 40 + 8 + 24 + 8 + 8);
+    CHECK_EQ(ip ? ip->len : 0xdeadbeefu, 40 + 8 + 24 + 8 + 8);
     CHECK_EQ(unit_uint(r, ip, "nxt"), 0); /* of the fixed header */
     CHECK_EQ(unit_uint(r, ip, "upper"), 58);
     CHECK_EQ(array_len(r, ip, "ext"), 4);
@@ -141,8 +153,8 @@ static void test_ext_chain(void)
     /* each ext object spans its header; its type field the byte naming it */
     const field_t *ext = layer_field(r, ip, "ext");
     CHECK(ext && ext->off == 54 && ext->len == 48);
-    CHECK_EQ(nth_field(r, ip, "type", 1)->off, 54);
-    CHECK_EQ(nth_field(r, ip, "id", 0)->off, 54 + 32 + 4);
+    CHECK_EQ(off_of(nth_field(r, ip, "type", 1)), 54);
+    CHECK_EQ(off_of(nth_field(r, ip, "id", 0)), 54 + 32 + 4);
     const layer_t *ic = unit_layer(r, "icmpv6", 0);
     CHECK(ic && ic->off == 54 + 48);
     CHECK_EQ(unit_uint(r, ic, "id"), 3);
@@ -163,7 +175,7 @@ static void test_later_fragment(void)
     CHECK_EQ(nth_uint(r, ip, "offset", 0), 1448);
     CHECK_EQ(nth_uint(r, ip, "m", 0), 0);
     CHECK_EQ(unit_uint(r, unit_layer(r, "data", 0), "len"), sizeof chain - 40);
-    CHECK_STR(summary(r, ip), "IPv6 next destination options, hlim 64, length 60, "
+    CHECK_STR(summary(r, ip), "IPv6 next IPv6 destination options, hlim 64, length 60, "
                               "fragment id 0xdeadbeef offset 1448");
 }
 
@@ -180,7 +192,7 @@ static void test_hostile_chains(void)
     r = unit_dissect(f, n, 1);
     ip = unit_layer(r, "ipv6", 0);
     CHECK(ip && ip->status == LS_ERROR);
-    CHECK_STR(err_name(ip->err), "bad_ipv6_ext");
+    CHECK_STR(err_of(ip), "bad_ipv6_ext");
     CHECK_EQ(array_len(r, ip, "ext"), 0);
     CHECK_EQ(r->nlayers, 2);
 
@@ -190,7 +202,7 @@ static void test_hostile_chains(void)
     n = build(f, 60, 8, offend, 8);
     r = unit_dissect(f, n, 1);
     ip = unit_layer(r, "ipv6", 0);
-    CHECK_STR(err_name(ip->err), "bad_ipv6_ext");
+    CHECK_STR(err_of(ip), "bad_ipv6_ext");
     CHECK_EQ(array_len(r, ip, "ext"), 1);
 
     /* the same chain inside a longer frame whose payload length stops at
@@ -199,7 +211,7 @@ static void test_hostile_chains(void)
     memcpy(g, f, n);
     memset(g + n, 0, sizeof g - n);
     r = unit_dissect(g, sizeof g, 1);
-    CHECK_STR(err_name(unit_layer(r, "ipv6", 0)->err), "bad_ipv6_ext");
+    CHECK_STR(err_of(unit_layer(r, "ipv6", 0)), "bad_ipv6_ext");
 
     /* cut by the snaplen inside the extension header: only truncated */
     n = build(f, 0, sizeof chain, chain, sizeof chain);
@@ -207,28 +219,32 @@ static void test_hostile_chains(void)
     ip = unit_layer(r, "ipv6", 0);
     CHECK(ip && ip->status == LS_TRUNCATED);
     CHECK_EQ(array_len(r, ip, "ext"), 1);
-    CHECK_EQ(ip->len, 20 + 40);
+    CHECK_EQ(ip ? ip->len : 0xdeadbeefu, 20 + 40);
 
-    /* 16 destination options headers are walked, 17 are too many */
+    /* 16 destination options headers are walked, 17 are too many: a
+     * payload of 20 of them, the chain ended by "no next header" after
+     * the 16th, then after the 17th */
     memset(pl, 0, sizeof pl);
-    for (unsigned i = 0; i < 17; i++) {
+    for (unsigned i = 0; i < 20; i++) {
         pl[i * 8] = 60;
         pl[i * 8 + 2] = 1; /* PadN */
         pl[i * 8 + 3] = 4;
     }
     pl[15 * 8] = 59;
-    n = build(f, 60, 17 * 8, pl, 17 * 8);
+    n = build(f, 60, 20 * 8, pl, 20 * 8);
     r = unit_dissect(f, n, 1);
     ip = unit_layer(r, "ipv6", 0);
     CHECK(ip && ip->status == LS_OK);
     CHECK_EQ(array_len(r, ip, "ext"), 16);
     CHECK_EQ(unit_uint(r, ip, "upper"), 59);
+    CHECK_EQ(unit_uint(r, unit_layer(r, "data", 0), "len"), 4 * 8);
     pl[15 * 8] = 60;
-    n = build(f, 60, 17 * 8, pl, 17 * 8);
+    pl[16 * 8] = 59;
+    n = build(f, 60, 20 * 8, pl, 20 * 8);
     r = unit_dissect(f, n, 1);
     ip = unit_layer(r, "ipv6", 0);
     CHECK(ip && ip->status == LS_ERROR);
-    CHECK_STR(err_name(ip->err), "ipv6_ext_too_many");
+    CHECK_STR(err_of(ip), "ipv6_ext_too_many");
 }
 
 static void test_hostile_lengths(void)
@@ -243,7 +259,7 @@ static void test_hostile_lengths(void)
     r = unit_dissect(f, n, 1);
     ip = unit_layer(r, "ipv6", 0);
     CHECK(ip && ip->status == LS_ERROR);
-    CHECK_STR(err_name(ip->err), "bad_ipv6_len");
+    CHECK_STR(err_of(ip), "bad_ipv6_len");
     CHECK_EQ(unit_uint(r, ip, "plen"), 264);
 
     /* payload length 0 (jumbogram, segmentation offload): the rest */
@@ -257,20 +273,21 @@ static void test_hostile_lengths(void)
     f[14] = 0x45;
     r = unit_dissect(f, n, 1);
     ip = unit_layer(r, "ipv6", 0);
-    CHECK_STR(err_name(ip->err), "bad_ip_version");
+    CHECK_STR(err_of(ip), "bad_ip_version");
     CHECK_EQ(unit_uint(r, ip, "version"), 4);
 
     /* a frame 30 bytes long on the wire cannot hold the fixed header;
      * cut by a snaplen it is only truncated, with what was captured */
     n = build(f, 253, 8, "\1\2\3\4\5\6\7\10", 8);
     r = unit_dissect(f, 14 + 30, 1);
-    CHECK_STR(err_name(unit_layer(r, "ipv6", 0)->err), "bad_ipv6_len");
+    CHECK_STR(err_of(unit_layer(r, "ipv6", 0)), "bad_ipv6_len");
     r = unit_dissect_len(f, 14 + 30, n, 1);
     ip = unit_layer(r, "ipv6", 0);
     CHECK(ip && ip->status == LS_TRUNCATED);
     CHECK_EQ(unit_uint(r, ip, "hlim"), 64);
-    CHECK(layer_field(r, ip, "src") == NULL);
-    CHECK_EQ(ip->len, 30);
+    CHECK(layer_field(r, ip, "src") != NULL);
+    CHECK(layer_field(r, ip, "dst") == NULL);
+    CHECK_EQ(ip ? ip->len : 0xdeadbeefu, 30);
 }
 
 static void test_sweep(void)
