@@ -4,9 +4,9 @@
 # Run as root on Debian 12:   sudo captures/record.sh
 #
 # Two network namespaces joined by two veth pairs (one carrying VLAN 100)
-# stand in for a client and a server.  Real servers (nginx,
-# dnsmasq) run in the server namespace, real clients (curl, dig, ping, arping)
-# in the client namespace, and tcpdump/dumpcap record the traffic.
+# stand in for a client and a server.  Real servers (nginx, dnsmasq) run in
+# the server namespace, real clients (curl, dig, ping, arping) in the client
+# namespace, and tcpdump/dumpcap record the traffic.
 #
 # Network policy: the namespaces have no default route and no link to the
 # outside world; every address used (10.99.0.0/24, 10.99.100.0/24, fd99::/64,
@@ -46,19 +46,22 @@ in_c() { ip netns exec "$NS_C" "$@"; }
 in_s() { ip netns exec "$NS_S" "$@"; }
 
 # ---------------------------------------------------------------- cleanup --
+remove_ns() {   # remove_ns NS: stop what runs inside our namespace, delete it
+    local ns=$1 p
+    [[ -e /run/netns/$ns ]] || return 0
+    # Anything still running inside our own namespaces is ours (nginx
+    # workers, dnsmasq TCP children, leftovers of a killed run).
+    for p in $(ip netns pids "$ns" 2>/dev/null); do kill -9 "$p" 2>/dev/null; done
+    ip netns del "$ns"
+}
+
 cleanup() {
     local rc=$? p ns
     set +e
     trap - EXIT INT TERM
     for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
     sleep 0.2
-    for ns in "$NS_C" "$NS_S"; do
-        [[ -e /run/netns/$ns ]] || continue
-        # Anything still running inside our own namespaces is ours (nginx
-        # workers, dnsmasq TCP children, leftovers of an interrupted run).
-        for p in $(ip netns pids "$ns" 2>/dev/null); do kill -9 "$p" 2>/dev/null; done
-        ip netns del "$ns"
-    done
+    for ns in "$NS_C" "$NS_S"; do remove_ns "$ns"; done
     [[ -n $TMP && -d $TMP ]] && rm -rf "$TMP"
     ((rc == 0)) || log "failed (exit $rc); everything created has been removed"
     exit "$rc"
@@ -66,7 +69,7 @@ cleanup() {
 
 # ------------------------------------------------------------------ tools --
 ensure_tools() {
-    local need=() c pkg
+    local need=() c
     for c in tcpdump:tcpdump nginx:nginx-light dnsmasq:dnsmasq-base dig:dnsutils \
              ping:iputils-ping arping:iputils-arping ip:iproute2 ss:iproute2 \
              curl:curl ethtool:ethtool; do
@@ -119,7 +122,7 @@ EOC
 setup_net() {
     local ns dev
     for ns in "$NS_C" "$NS_S"; do
-        [[ -e /run/netns/$ns ]] && die "namespace $ns exists (another run active?)"
+        [[ -e /run/netns/$ns ]] && { log "removing stale namespace $ns"; remove_ns "$ns"; }
         ip netns add "$ns"
         # Quiet IPv6: no DAD, no router solicitations (keeps setup noise short).
         ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.accept_dad=0 \
@@ -197,14 +200,14 @@ http {
     }
 }
 EOF
-    in_s nginx -p "$TMP" -e "$TMP/nginx-error.log" -c "$TMP/nginx.conf" &
+    ip netns exec "$NS_S" nginx -p "$TMP" -e "$TMP/nginx-error.log" -c "$TMP/nginx.conf" &
     PIDS+=($!)
     wait_until "nginx listening" in_s sh -c "ss -ltnH | grep -q ':80 '"
 }
 
 start_dnsmasq() {
     # Authoritative-ish local data only: no upstream, no /etc/hosts, no resolv.conf.
-    in_s dnsmasq --keep-in-foreground --conf-file=/dev/null --no-resolv --no-hosts \
+    ip netns exec "$NS_S" dnsmasq --keep-in-foreground --conf-file=/dev/null --no-resolv --no-hosts \
         --no-poll --bind-interfaces --listen-address="$S4,$SV4,$S6" \
         --pid-file="$TMP/dnsmasq.pid" --log-queries --log-facility="$TMP/dnsmasq.log" \
         --local=/$DNS_ZONE/ \
@@ -228,14 +231,17 @@ wait_until() {   # wait_until WHAT CMD...: poll CMD for up to 5 s
 start_tcpdump() {
     local ns=$1 file=$2; shift 2
     CAP_ERR=$TMP/$(basename "$file").err
-    ip netns exec "$ns" tcpdump -Z root -U -nn -w "$TMP/new/$file" "$@" 2>"$CAP_ERR" &
+    ip netns exec "$ns" tcpdump -Z root -U --immediate-mode -nn -w "$TMP/new/$file" "$@" 2>"$CAP_ERR" &
     CAP_PID=$!; PIDS+=("$CAP_PID")
     wait_until "tcpdump ($file)" grep -q 'listening on' "$CAP_ERR"
 }
 
 stop_capture() {
+    local i
     sleep 0.5   # let the last replies / FINs arrive
     kill -INT "$CAP_PID" 2>/dev/null || true
+    for i in $(seq 50); do kill -0 "$CAP_PID" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$CAP_PID" 2>/dev/null && die "capture did not stop on SIGINT"
     wait "$CAP_PID" || true
     grep -hiE 'packets? (captured|received/dropped)' "$CAP_ERR" | sed 's/^/[record]   /' >&2 || true
 }
@@ -357,7 +363,7 @@ cap_pcapng() {
     log "multi-if.pcapng: dumpcap on vcli and vtc, ping on each"
     flush_neigh
     CAP_ERR=$TMP/pcapng.err
-    in_c dumpcap -n -w "$TMP/new/multi-if.pcapng" \
+    ip netns exec "$NS_C" dumpcap -n -w "$TMP/new/multi-if.pcapng" \
         -i vcli -f "host $S4" -i vtc 2>"$CAP_ERR" &
     CAP_PID=$!; PIDS+=("$CAP_PID")
     wait_until "dumpcap" grep -q 'Capturing on' "$CAP_ERR"
@@ -371,9 +377,19 @@ cap_pcapng() {
 main() {
     [[ $(id -u) == 0 ]] || die "run as root (sudo $0)"
     umask 022
+    if [[ -z ${STRATA_RECORD_LOCKED:-} ]]; then
+        # One run at a time: run ourselves again under a lock on this script
+        # (-o: the lock is not inherited by the servers and clients we start).
+        local rc=0
+        STRATA_RECORD_LOCKED=1 flock -n -o -E 75 "${BASH_SOURCE[0]}" \
+            "$BASH" "${BASH_SOURCE[0]}" "$@" || rc=$?
+        ((rc != 75)) || die "another record.sh is running"
+        exit "$rc"
+    fi
     trap cleanup EXIT
     trap 'exit 130' INT TERM
     ensure_tools
+    rm -rf /tmp/strata-record.??????   # leftovers of a killed run (we hold the lock)
     TMP=$(mktemp -d /tmp/strata-record.XXXXXX)
     chmod 755 "$TMP"; mkdir "$TMP/new"
     setup_net
@@ -384,11 +400,15 @@ main() {
     cap_ping; cap_ping6; cap_arp
     cap_vlan; cap_any; cap_nano; cap_loopback
     cap_pcapng
-    local f
-    for f in "$TMP"/new/*; do
+    local f n
+    for f in "$TMP"/new/*; do   # sanity checks first: keep the old set on failure
+        n=$(tcpdump -nn -r "$f" 2>/dev/null | wc -l)
+        ((n > 0)) || die "$(basename "$f") is empty"
         (($(stat -c %s "$f") < 100000)) || die "$(basename "$f") is too big"
+    done
+    for f in "$TMP"/new/*; do
         install -m 644 "$f" "$OUT/"
-        log "wrote $OUT/$(basename "$f") ($(stat -c %s "$f") bytes)"
+        log "wrote $OUT/$(basename "$f"): $(stat -c %s "$f") bytes, $(tcpdump -nn -r "$f" 2>/dev/null | wc -l) packets"
     done
 }
 
