@@ -6,6 +6,7 @@
 #   golden.sh STRATA NAME       run one test (what ctest does)
 #   golden.sh STRATA --update   regenerate every expected file (review the diff!)
 set -u
+set -f  # options are split on spaces but never globbed (filters have [ ])
 strata=$1
 what=$2
 root=$(cd "$(dirname "$0")/.." && pwd)
