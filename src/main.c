@@ -196,11 +196,13 @@ int main(int argc, char **argv)
     capture_t *cap = capture_open_file(o.read_file, err, sizeof err);
     if (!cap) {
         fprintf(stderr, "strata: %s: %s\n", name, err);
+        free(o.filter);
         return 1;
     }
     if (o.filter && capture_set_filter(cap, o.filter, err, sizeof err) != 0) {
         fprintf(stderr, "strata: %s: %s\n", name, err);
         capture_close(cap);
+        free(o.filter);
         return 1;
     }
 

@@ -1,0 +1,149 @@
+/* tcp_state.h - TCP connection tracking as small pure functions.
+ *
+ * Three things, each table-testable without a capture:
+ *   1. each endpoint's RFC 793 (RFC 9293 section 3.3.2) state, advanced by
+ *      the segments it sends and receives as seen from the wire;
+ *   2. Zeek's history letters (Zeek TCPSessionAdapter update_history and
+ *      Session::CheckHistory) and Zeek's endpoint states, from which
+ *   3. conn_state is a pure function (Zeek base/protocols/conn/main.zeek);
+ * plus the Wireshark-style analysis of each segment (retransmission,
+ * out-of-order, duplicate ACK, zero window, keep-alive) and the handshake
+ * round-trip time.
+ *
+ * The flow table decides once which side is the originator and hands
+ * every segment here with its direction; nothing here rewrites roles.
+ * Everything is fixed-size: no allocation.
+ */
+#ifndef STRATA_TCP_STATE_H
+#define STRATA_TCP_STATE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* RFC 793 states, in this order (render_json.c names them by index). */
+enum tcp_state {
+    TCPS_CLOSED = 0,
+    TCPS_LISTEN,
+    TCPS_SYN_SENT,
+    TCPS_SYN_RECEIVED,
+    TCPS_ESTABLISHED,
+    TCPS_FIN_WAIT_1,
+    TCPS_FIN_WAIT_2,
+    TCPS_CLOSE_WAIT,
+    TCPS_CLOSING,
+    TCPS_LAST_ACK,
+    TCPS_TIME_WAIT,
+    TCPS_COUNT
+};
+
+/* Zeek's endpoint states (TCP_Endpoint.h), which conn_state is made of. */
+enum zeek_ep_state {
+    ZEP_INACTIVE = 0, /* nothing seen */
+    ZEP_SYN_SENT,
+    ZEP_SYN_ACK_SENT,
+    ZEP_PARTIAL,      /* data seen without the start of the connection */
+    ZEP_ESTABLISHED,
+    ZEP_CLOSED,       /* FIN sent */
+    ZEP_RESET,
+};
+
+/* TCP flag bits as in the header (tcp "flags" field). */
+#define TCPF_FIN 0x01
+#define TCPF_SYN 0x02
+#define TCPF_RST 0x04
+#define TCPF_PSH 0x08
+#define TCPF_ACK 0x10
+#define TCPF_URG 0x20
+#define TCPF_ECE 0x40
+#define TCPF_CWR 0x80
+
+/* Analysis marks for one segment (bit set), Wireshark's definitions
+ * (epan/dissectors/packet-tcp.c tcp_analyze_sequence_number). */
+enum tcp_analysis {
+    TA_RETRANSMISSION = 1 << 0,
+    TA_OUT_OF_ORDER = 1 << 1,
+    TA_DUP_ACK = 1 << 2,
+    TA_ZERO_WINDOW = 1 << 3,
+    TA_KEEP_ALIVE = 1 << 4,
+    TA_KEEP_ALIVE_ACK = 1 << 5,
+    TA_WINDOW_UPDATE = 1 << 6,
+    TA_LOST_SEGMENT = 1 << 7,  /* "previous segment not captured" */
+    TA_ZERO_WINDOW_PROBE = 1 << 8,
+};
+#define TA_COUNT 9
+/* "retransmission", "out_of_order", ... (index = bit number) */
+const char *tcp_analysis_name(unsigned bit);
+
+/* The facts of one segment the tracker needs, from the tcp layer. */
+typedef struct tcp_seg {
+    uint8_t dir;        /* 0: sent by the originator, 1: by the responder */
+    uint16_t flags;     /* TCPF_* */
+    uint32_t seq, ack;  /* raw */
+    uint32_t win;       /* raw window field (unscaled) */
+    uint32_t len;       /* payload bytes */
+    int64_t ts_ns;      /* capture time, nanoseconds since the epoch */
+    bool has_wscale;    /* window scale option present (SYN only) */
+    uint8_t wscale;
+} tcp_seg_t;
+
+typedef struct tcp_endpoint {
+    uint8_t state;      /* enum tcp_state */
+    uint8_t zstate;     /* enum zeek_ep_state */
+    bool seq_known;     /* isn/next_seq are valid */
+    bool fin_sent;
+    bool rst_sent;
+    bool win_scale_known;
+    uint8_t wscale;
+    uint32_t isn;       /* first sequence number seen (of the SYN if any) */
+    uint32_t fin_seq;   /* sequence number of the FIN */
+    uint32_t next_seq;  /* highest seq + len (+1 for SYN/FIN) seen */
+    uint64_t max_off;   /* highest sequence offset from isn, unwrapped */
+    uint32_t last_ack;  /* last ACK number this endpoint sent */
+    uint32_t last_win;  /* last window this endpoint advertised */
+    uint32_t dup_acks;  /* consecutive duplicate ACKs */
+    uint64_t pkts, bytes_payload;
+    /* counts for the repeating history letters (c g t w), per Zeek */
+    uint32_t n_retrans, n_zero_win, n_bad_csum, n_gap;
+} tcp_endpoint_t;
+
+#define TCP_HISTORY_MAX 40
+
+typedef struct tcp_conn {
+    tcp_endpoint_t ep[2];    /* 0 originator, 1 responder */
+    char history[TCP_HISTORY_MAX + 1];
+    uint8_t hlen;
+    uint32_t hist_seen;      /* bit per (letter, direction) already recorded */
+    bool flipped;            /* the originator is not the first sender (^) */
+    uint8_t handshake_step;  /* 0..3 */
+    uint8_t teardown_step;   /* 0..4 */
+    int64_t syn_ts, synack_ts;
+    int64_t rtt_ns;          /* SYN to the ACK completing the handshake, or -1 */
+} tcp_conn_t;
+
+typedef struct tcp_result {
+    uint8_t state_before;  /* the sender's RFC 793 state before this segment */
+    uint8_t state_after;   /* ... and after it (the packet's flow.state) */
+    const char *event;     /* "handshake 1/3" .. "teardown 4/4", "reset",
+                              "retransmission", or NULL */
+    uint16_t analysis;     /* TA_* bits */
+    int64_t rtt_ns;        /* the handshake RTT when this segment completed
+                              the handshake, else -1 */
+} tcp_result_t;
+
+/* Start a connection.  `flipped` says the first segment seen was sent by
+ * the responder (a SYN-ACK seen first); history then begins with '^'. */
+void tcp_conn_init(tcp_conn_t *c, bool flipped);
+/* Advance the connection by one segment and describe it. */
+void tcp_conn_update(tcp_conn_t *c, const tcp_seg_t *s, tcp_result_t *out);
+/* Zeek's conn_state: "S0", "S1", "SF", "REJ", "S2", "S3", "RSTO", "RSTR",
+ * "RSTOS0", "RSTRH", "SH", "SHR", "OTH". */
+const char *tcp_conn_state(const tcp_conn_t *c);
+/* Zeek's orig_bytes / resp_bytes: the sequence space the side covered
+ * (highest sequence number minus its first, less SYN and FIN). */
+uint64_t tcp_conn_bytes(const tcp_conn_t *c, unsigned dir);
+/* True when a SYN (without ACK) from either side should start a new
+ * connection on this five-tuple (the old one closed or was reset). */
+bool tcp_conn_reusable(const tcp_conn_t *c);
+const char *tcp_state_name(unsigned state);
+
+#endif
