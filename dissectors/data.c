@@ -1,4 +1,6 @@
 /* data.c - bytes no dissector claims. */
+#include <string.h>
+
 #include "../src/dissector.h"
 
 static int data_dissect(dctx_t *x, cursor_t *c)
@@ -7,6 +9,8 @@ static int data_dissect(dctx_t *x, cursor_t *c)
     uint32_t have = cur_left(c), want = cur_rleft(c);
     /* "len" is what the wire carried; the captured part may be shorter */
     fld_uint(x, "len", start, have, want);
+    if (x->data_note)
+        fld_str(x, "note", start, 0, x->data_note, (uint32_t)strlen(x->data_note));
     cur_skip(c, have);
     dx_span(x, c, start);
     return have < want ? LS_TRUNCATED : LS_OK;

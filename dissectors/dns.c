@@ -553,6 +553,18 @@ static const binding_t dns_bindings[] = {
     {TBL_TCP_PORT, MDNS_PORT},
 };
 
+/* For stream reassembly over TCP (stream.c): a message is its two-byte
+ * length prefix plus that many bytes (RFC 1035 section 4.2.2; RFC 7766
+ * lets several follow each other on one connection). */
+static int32_t dns_pdu_len(const cursor_t *c, uint32_t *skip_after)
+{
+    *skip_after = 0;
+    if (cur_left(c) < 2)
+        return 0;
+    cursor_t t = *c;
+    return 2 + (int32_t)cur_u16be(&t);
+}
+
 const dissector_t dissector_dns = {
     .name = "dns",
     .title = "Domain Name System",
@@ -561,4 +573,5 @@ const dissector_t dissector_dns = {
     .summary = dns_summary,
     .bindings = dns_bindings,
     .nbindings = sizeof dns_bindings / sizeof dns_bindings[0],
+    .pdu_len = dns_pdu_len,
 };

@@ -269,6 +269,65 @@ static int http_dissect(dctx_t *x, cursor_t *c)
     return LS_OK;
 }
 
+/* For stream reassembly (stream.c): the length of the header block that
+ * starts here, 0 while its end is not in the bytes yet, -1 when these
+ * bytes do not start a message; *skip_after is the body that follows
+ * (RFC 9112 section 6.3): Content-Length, none for 1xx/204/304 and for a
+ * request without one, unknown (UINT32_MAX) when chunked or when a
+ * response's body runs to the close.  A HEAD response's Content-Length
+ * would be taken as a body: without pairing requests and responses
+ * there is no telling. */
+static int32_t http_pdu_len(const cursor_t *c0, uint32_t *skip_after)
+{
+    cursor_t c = *c0;
+    *skip_after = 0;
+    if (!known_start(&c))
+        return -1;
+    bool response = cur_starts_with(&c, "HTTP/1.", 7);
+    uint64_t clen = 0;
+    bool has_clen = false, chunked = false;
+    unsigned status = 0;
+    line_t ln;
+    for (bool first = true;; first = false) {
+        int lr = next_line(&c, &ln);
+        if (lr == LINE_OPEN)
+            return 0;
+        if (lr == LINE_LONG)
+            return (int32_t)cur_left(c0); /* the dissector reports it */
+        if (first) {
+            if (response && ln.n >= 12 && is_digit(ln.p[9]) && is_digit(ln.p[10]) && is_digit(ln.p[11]))
+                status = (unsigned)((ln.p[9] - '0') * 100 + (ln.p[10] - '0') * 10 + (ln.p[11] - '0'));
+            continue;
+        }
+        if (ln.n == 0)
+            break;
+        uint32_t colon = find_in(ln.p, 0, ln.n, ':');
+        uint32_t v0 = colon + 1;
+        while (v0 < ln.n && is_ows(ln.p[v0]))
+            v0++;
+        if (colon < ln.n && name_is(ln.p, colon, "content-length")) {
+            has_clen = true;
+            clen = 0;
+            for (uint32_t i = v0; i < ln.n && is_digit(ln.p[i]) && clen < UINT32_MAX; i++)
+                clen = clen * 10 + (uint64_t)(ln.p[i] - '0');
+        } else if (colon < ln.n && name_is(ln.p, colon, "transfer-encoding")) {
+            /* chunked is the final coding when present (RFC 9112 6.1) */
+            for (uint32_t i = v0; i + 7 <= ln.n; i++)
+                if (name_is(ln.p + i, 7, "chunked"))
+                    chunked = true;
+        }
+    }
+    if (response && (status / 100 == 1 || status == 204 || status == 304))
+        *skip_after = 0;
+    else if (chunked)
+        *skip_after = UINT32_MAX;
+    else if (has_clen)
+        *skip_after = clen < UINT32_MAX ? (uint32_t)clen : UINT32_MAX;
+    else
+        *skip_after = response ? UINT32_MAX : 0;
+    return (int32_t)(c.off - c0->off);
+}
+
 /* " value" of a string field, when present and not empty. */
 static void put_str(const record_t *r, const layer_t *l, const char *name, outbuf_t *ob)
 {
@@ -309,5 +368,6 @@ const dissector_t dissector_http = {
     .bindings = http_bindings,
     .nbindings = sizeof http_bindings / sizeof http_bindings[0],
     .heuristic = http_heuristic,
+    .pdu_len = http_pdu_len,
     .heur_table = TBL_TCP_PORT,
 };

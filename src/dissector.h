@@ -50,7 +50,24 @@ typedef struct dissector {
     /* Only steers dispatch (raw IP linktypes): its layer is dropped from
      * the record unless it fails. */
     bool silent;
+    /* For stream reassembly over TCP: the length of the message that
+     * starts at c->off, from the bytes available (Wireshark's
+     * tcp_dissect_pdus get_pdu_len).  >0: the message length; 0: more
+     * bytes are needed to tell; -1: these bytes do not start a message.
+     * *skip_after: bytes that follow the message and are to be passed
+     * over undissected (an HTTP body), UINT32_MAX when unknown. */
+    int32_t (*pdu_len)(const cursor_t *c, uint32_t *skip_after);
 } dissector_t;
+
+/* A window queued for dissection after the current chain of layers
+ * (several messages in one TCP segment, bytes held for reassembly). */
+typedef struct pdu_item {
+    cursor_t c;
+    const dissector_t *d;
+    const char *note;  /* for a data item: why these bytes are not dissected */
+    uint8_t src;       /* record source of c's bytes */
+} pdu_item_t;
+#define DCTX_MAX_ITEMS 8
 
 /* Every dissector by name, for the few fixed parent->child links that are
  * part of a protocol's definition (802.3 length -> LLC, ICMP quote -> IP). */
@@ -76,6 +93,14 @@ struct dctx {
     bool ip_fragment;      /* the IP packet is a fragment (offset 0, MF) */
     bool allow_short;      /* inside an ICMP quote: lengths may exceed data */
     uint16_t sport, dport;
+    /* Set by the engine: the record source of the bytes being dissected,
+     * and of the payload handed on (a hook may change it). */
+    uint8_t src;
+    uint8_t payload_src;
+    /* Queued windows (set by a hook), dissected after the current chain. */
+    uint8_t nitems;
+    pdu_item_t items[DCTX_MAX_ITEMS];
+    const char *data_note; /* read by the data dissector */
 };
 
 /* Field adders: each appends a field to the current layer and returns it

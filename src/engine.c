@@ -41,18 +41,23 @@ static const dissector_t *next_dissector(const dctx_t *x)
 }
 
 void engine_dissect(record_t *r, const uint8_t *data, uint32_t caplen, uint32_t len,
-                    uint32_t linktype)
+                    uint32_t linktype, const engine_hooks_t *hooks)
 {
     record_reset(r);
     r->data = data;
     r->caplen = caplen;
     r->len = len;
     r->linktype = linktype;
+    r->sources[0].data = data;
+    r->sources[0].len = caplen;
 
     cursor_t c = cur_init(data, caplen, len);
     dctx_t x = {0};
     x.rec = r;
-    uint8_t depth = 0;
+    uint8_t depth = 0, src = 0;
+    /* windows queued by a hook, dissected one chain after another */
+    pdu_item_t queue[DCTX_MAX_ITEMS];
+    unsigned qn = 0, qi = 0;
 
     const dissector_t *d = registry_lookup(TBL_LINKTYPE, linktype);
     if (!d) {
@@ -69,6 +74,7 @@ void engine_dissect(record_t *r, const uint8_t *data, uint32_t caplen, uint32_t 
         }
         uint32_t strmark = r->strlen;
         layer_t *l = layer_open(r, d, c.off, depth);
+        l->src = src;
         x.layer = l;
         x.err = ERR_none;
         x.next_table = TBL_NONE;
@@ -77,10 +83,13 @@ void engine_dissect(record_t *r, const uint8_t *data, uint32_t caplen, uint32_t 
         x.next_nested = false;
         x.has_payload = false;
         x.allow_short = depth > 0;
+        x.src = x.payload_src = src;
+        x.nitems = 0;
         c.trunc = false;
 
         cursor_t before = c;
         int st = d->dissect(&x, &c);
+        x.data_note = NULL;
         if (st == LS_DECLINE && d != &dissector_data) {
             r->nlayers--;
             r->nfields = l->f_first;
@@ -99,19 +108,41 @@ void engine_dissect(record_t *r, const uint8_t *data, uint32_t caplen, uint32_t 
             r->truncated = true;
             break;
         }
+        if (hooks && depth == 0 && !d->silent)
+            hooks->layer(hooks->ctx, r, &x, l);
         if (d->silent) {
             /* a dispatch-only layer leaves no trace in the record */
             r->nlayers--;
             r->nfields = l->f_first;
         }
-        if (!x.has_payload)
-            break;
-        c = x.payload;
-        if (cur_rleft(&c) == 0)
-            break;
-        if (x.next_nested)
-            depth++;
-        const dissector_t *n = next_dissector(&x);
-        d = n ? n : &dissector_data;
+        if (x.nitems) {
+            /* the hook took the payload over: its windows come next */
+            for (unsigned i = 0; i < x.nitems && qn < DCTX_MAX_ITEMS; i++)
+                queue[qn++] = x.items[i];
+            x.has_payload = false;
+        }
+        const dissector_t *n = NULL;
+        if (x.has_payload) {
+            c = x.payload;
+            src = x.payload_src;
+            if (cur_rleft(&c) > 0) {
+                if (x.next_nested)
+                    depth++;
+                n = next_dissector(&x);
+                if (!n)
+                    n = &dissector_data;
+            }
+        }
+        if (!n) {
+            /* this chain is over: the next queued window, if any */
+            if (qi >= qn)
+                break;
+            pdu_item_t *it = &queue[qi++];
+            c = it->c;
+            src = it->src;
+            n = it->d;
+            x.data_note = it->note;
+        }
+        d = n;
     }
 }

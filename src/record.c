@@ -27,6 +27,29 @@ void record_reset(record_t *r)
     r->truncated = false;
     r->malformed = false;
     r->flow.present = false;
+    r->nsources = 1;
+    r->reasm_used = 0;
+}
+
+int record_add_source(record_t *r, const char *kind, const uint8_t *bytes, uint32_t len,
+                      const uint64_t *frames, uint16_t nframes, bool frames_cut)
+{
+    if (r->nsources >= REC_MAX_SOURCES || len > REC_REASM_CAP - r->reasm_used)
+        return -1;
+    rec_source_t *s = &r->sources[r->nsources];
+    memcpy(r->reasm + r->reasm_used, bytes, len);
+    s->data = r->reasm + r->reasm_used;
+    s->len = len;
+    s->kind = kind;
+    if (nframes > REC_SRC_FRAMES) {
+        nframes = REC_SRC_FRAMES;
+        frames_cut = true;
+    }
+    memcpy(s->frames, frames, nframes * sizeof frames[0]);
+    s->nframes = nframes;
+    s->frames_cut = frames_cut;
+    r->reasm_used += len;
+    return r->nsources++;
 }
 
 const field_t *layer_field(const record_t *r, const layer_t *l, const char *name)

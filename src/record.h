@@ -18,6 +18,9 @@
 #define REC_MAX_LAYERS 24
 #define REC_MAX_FIELDS 1024
 #define REC_STRBUF 32768 /* bytes of string storage per record */
+#define REC_MAX_SOURCES 3 /* the frame, and up to two reassembled buffers */
+#define REC_SRC_FRAMES 32 /* contributing frames remembered per buffer */
+#define REC_REASM_CAP (2 * 65536) /* reassembled bytes a record carries */
 
 enum err_code {
 #define ERR(name) ERR_##name,
@@ -75,17 +78,37 @@ typedef struct layer {
     uint8_t status;  /* enum layer_status */
     uint8_t err;     /* enum err_code when status == LS_ERROR */
     uint8_t depth;   /* 0 for the frame's own stack, 1 inside an ICMP quote */
+    uint8_t src;     /* where its bytes are: 0 the frame, else a reassembled
+                        buffer (record.sources[src]) */
     uint32_t off, len;   /* this layer's own bytes (header or message) */
     uint16_t f_first, f_count;
 } layer_t;
 
-/* Filled by the flow tracker (later); renderers print it when present. */
+/* Bytes reassembled from several frames (IPv4 fragments, a TCP stream),
+ * copied into the record so that renderers can show them. */
+typedef struct rec_source {
+    const uint8_t *data;
+    uint32_t len;
+    const char *kind;     /* "ipv4 fragments", "tcp stream" */
+    uint16_t nframes;
+    bool frames_cut;      /* more frames contributed than are listed */
+    uint64_t frames[REC_SRC_FRAMES];
+} rec_source_t;
+
+/* Filled by the flow tracker; renderers print it when present. */
 typedef struct rec_flow {
     bool present;
-    uint8_t dir;        /* 0 orig, 1 resp */
-    uint8_t state;      /* tcp state of the sender, 0xff when not TCP */
-    const char *event;  /* static, or NULL */
+    bool tcp;
+    uint8_t dir;          /* 0 orig, 1 resp */
+    uint8_t state;        /* TCP: RFC 793 state of the sender after the segment */
+    uint8_t state_before; /* ... and before it */
+    uint8_t peer_state;   /* TCP: the other endpoint's state */
+    uint16_t analysis;    /* TCP analysis marks (tcp_state.h TA_*) */
+    const char *event;    /* static, or NULL */
     uint32_t id;
+    /* the originator's and responder's transport ports, for the roles */
+    uint16_t orig_port, resp_port;
+    int64_t rtt_ns;       /* handshake RTT measured at this segment, or -1 */
 } rec_flow_t;
 
 typedef struct record {
@@ -105,10 +128,19 @@ typedef struct record {
     bool malformed;        /* some layer in error */
 
     rec_flow_t flow;
+    uint8_t nsources;      /* 1 + reassembled buffers; sources[0] is the frame */
+    rec_source_t sources[REC_MAX_SOURCES];
+    uint32_t reasm_used;
     layer_t layers[REC_MAX_LAYERS];
     field_t fields[REC_MAX_FIELDS];
     char str[REC_STRBUF];
+    uint8_t reasm[REC_REASM_CAP];
 } record_t;
+
+/* Copy reassembled bytes into the record as a new source; its index, or
+ * -1 when the record has no room. */
+int record_add_source(record_t *r, const char *kind, const uint8_t *bytes, uint32_t len,
+                      const uint64_t *frames, uint16_t nframes, bool frames_cut);
 
 void record_reset(record_t *r);
 

@@ -7,25 +7,26 @@
 #define HEX_PER_LINE 16
 #define HEX_MAX_TAGS 8
 
-/* The innermost layer whose own span holds byte `at`, or -1 (padding,
- * trailers and bytes after a truncated layer). */
-static int owner_of(const record_t *r, uint32_t at)
+/* The innermost layer of source `src` whose own span holds byte `at`,
+ * or -1 (padding, trailers and bytes after a truncated layer). */
+static int owner_of(const record_t *r, unsigned src, uint32_t at)
 {
     for (int i = (int)r->nlayers - 1; i >= 0; i--) {
         const layer_t *l = &r->layers[i];
-        if (at >= l->off && at - l->off < l->len)
+        if (l->src == src && at >= l->off && at - l->off < l->len)
             return i;
     }
     return -1;
 }
 
-void render_hex(outbuf_t *ob, const render_ctx_t *rc, const record_t *r)
+static void dump(outbuf_t *ob, const render_ctx_t *rc, const record_t *r, unsigned src,
+                 const uint8_t *data, uint32_t len)
 {
-    for (uint32_t base = 0; base < r->caplen; base += HEX_PER_LINE) {
-        uint32_t n = r->caplen - base < HEX_PER_LINE ? r->caplen - base : HEX_PER_LINE;
+    for (uint32_t base = 0; base < len; base += HEX_PER_LINE) {
+        uint32_t n = len - base < HEX_PER_LINE ? len - base : HEX_PER_LINE;
         int owner[HEX_PER_LINE];
         for (uint32_t k = 0; k < n; k++)
-            owner[k] = owner_of(r, base + k);
+            owner[k] = owner_of(r, src, base + k);
 
         ob_puts(ob, "  ");
         ob_hex(ob, base, 4);
@@ -42,7 +43,7 @@ void render_hex(outbuf_t *ob, const render_ctx_t *rc, const record_t *r)
                 ob_puts(ob, owner[k] >= 0 ? layer_color(&r->layers[owner[k]]) : COLOR_RESET);
                 cur = owner[k];
             }
-            ob_hex8(ob, r->data[base + k]);
+            ob_hex8(ob, data[base + k]);
             ob_putc(ob, ' ');
         }
         if (rc->color && cur != -2)
@@ -54,7 +55,7 @@ void render_hex(outbuf_t *ob, const render_ctx_t *rc, const record_t *r)
                 ob_puts(ob, owner[k] >= 0 ? layer_color(&r->layers[owner[k]]) : COLOR_RESET);
                 cur = owner[k];
             }
-            uint8_t ch = r->data[base + k];
+            uint8_t ch = data[base + k];
             ob_putc(ob, ch >= 0x20 && ch < 0x7f ? (char)ch : '.');
         }
         if (rc->color && cur != -2)
@@ -91,5 +92,27 @@ void render_hex(outbuf_t *ob, const render_ctx_t *rc, const record_t *r)
                 ob_puts(ob, COLOR_RESET);
         }
         ob_putc(ob, '\n');
+    }
+}
+
+void render_hex(outbuf_t *ob, const render_ctx_t *rc, const record_t *r)
+{
+    dump(ob, rc, r, 0, r->data, r->caplen);
+    /* bytes reassembled from several frames, dissected at this one */
+    for (unsigned s = 1; s < r->nsources; s++) {
+        const rec_source_t *src = &r->sources[s];
+        ob_puts(ob, "  reassembled ");
+        ob_puts(ob, src->kind);
+        ob_puts(ob, ", ");
+        ob_u64(ob, src->len);
+        ob_puts(ob, " bytes from frames");
+        for (unsigned i = 0; i < src->nframes; i++) {
+            ob_putc(ob, i ? ',' : ' ');
+            ob_u64(ob, src->frames[i]);
+        }
+        if (src->frames_cut)
+            ob_puts(ob, ",...");
+        ob_puts(ob, ":\n");
+        dump(ob, rc, r, s, src->data, src->len);
     }
 }

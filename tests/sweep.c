@@ -66,7 +66,7 @@ int main(int argc, char **argv)
             for (uint32_t cut = 0; cut <= pkt.caplen; cut += cut < full ? 1 : 7) {
                 unsigned char *copy = malloc(cut ? cut : 1);
                 memcpy(copy, pkt.data, cut);
-                engine_dissect(&rec, copy, cut, pkt.len, pkt.linktype);
+                engine_dissect(&rec, copy, cut, pkt.len, pkt.linktype, NULL);
                 rec.frame = npk;
                 render_all(&rec, &rc);
                 if (cut < pkt.caplen && rec.nlayers == 0) {

@@ -81,7 +81,7 @@ static inline record_t *unit_dissect_len(const void *bytes, unsigned caplen, uns
     free(copy);
     copy = malloc(caplen ? caplen : 1);
     memcpy(copy, bytes, caplen);
-    engine_dissect(&unit_rec, copy, caplen, len, linktype);
+    engine_dissect(&unit_rec, copy, caplen, len, linktype, NULL);
     return &unit_rec;
 }
 

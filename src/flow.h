@@ -1,0 +1,93 @@
+/* flow.h - the flow table: every TCP, UDP and ICMP conversation, its
+ * direction decided once, its TCP state, and its summary record.
+ *
+ * A fixed-size table allocated once (--max-flows): canonical keys (lower
+ * address/port first), idle timeouts per class (TCP open 5 min, TCP
+ * closed or reset 5 s, UDP/ICMP 1 min) with a cap on expiry work per
+ * packet, eviction of the oldest flow when full, all counted.  A flow
+ * that leaves the table is written as a fixed-size record to a spill file
+ * at the slot of its id, so the end-of-run summary comes out in order of
+ * first packet while memory stays flat, however long the capture.
+ */
+#ifndef STRATA_FLOW_H
+#define STRATA_FLOW_H
+
+#include <stdio.h>
+
+#include "dissector.h"
+#include "outbuf.h"
+#include "record.h"
+#include "tcp_state.h"
+
+#define FLOW_DEFAULT_MAX 65536
+#define FLOW_LADDER_HEAD 16  /* first segments kept for the ladder */
+#define FLOW_LADDER_TAIL 16  /* and the last ones */
+
+enum flow_end { FE_OPEN = 0, FE_TIMEOUT, FE_EVICTED, FE_REUSED };
+
+/* One segment's key facts, for the ladder diagram. */
+typedef struct seg_fact {
+    uint64_t frame;
+    int64_t ts_ns;
+    uint32_t seq, ack, len;
+    uint16_t flags;
+    uint16_t analysis;
+    uint8_t dir;
+    uint8_t state_before, state_after;
+    const char *event; /* static string or NULL */
+} seg_fact_t;
+
+/* The summary of a flow as written at its end (and spilled to disk). */
+typedef struct flow_rec {
+    uint32_t id;
+    uint8_t proto;       /* 6, 17, 1, 58 */
+    uint8_t family;      /* 4 or 6 */
+    uint8_t end;         /* enum flow_end */
+    uint8_t valid;
+    uint16_t orig_p, resp_p;
+    uint8_t orig_h[16], resp_h[16];
+    int64_t first_ts, last_ts; /* ns */
+    uint64_t orig_pkts, resp_pkts, orig_bytes, resp_bytes;
+    uint64_t orig_ip_bytes, resp_ip_bytes;
+    int64_t rtt_ns;      /* TCP handshake RTT, or -1 */
+    uint32_t analysis[TA_COUNT]; /* segments with each mark */
+    uint8_t state[2];    /* TCP: final RFC 793 state of orig, resp */
+    char conn_state[8];
+    char history[TCP_HISTORY_MAX + 1];
+    char service[12];
+    uint32_t nsegs;      /* TCP segments seen */
+    uint8_t ladder_n;
+    seg_fact_t ladder[FLOW_LADDER_HEAD + FLOW_LADDER_TAIL];
+} flow_rec_t;
+
+typedef struct flow_stats {
+    uint64_t created, expired, evicted, reused;
+    uint64_t tcp, udp, icmp;
+    uint32_t max_active, active;
+    uint32_t max_flows;
+} flow_stats_t;
+
+typedef struct flow_table flow_table_t;
+
+/* NULL (with the reason in err) when the table cannot be allocated. */
+flow_table_t *flow_table_new(uint32_t max_flows, char *err, size_t errlen);
+void flow_table_free(flow_table_t *ft);
+
+/* The engine hook: called after every depth-0 layer dissected without
+ * error; acts on tcp, udp, icmp and icmpv6 layers (see engine.h). */
+void flow_layer_hook(void *ft, record_t *r, dctx_t *x, layer_t *l);
+/* Before each packet (required): expire idle flows against the packet's
+ * time and start the packet's bookkeeping. */
+void flow_tick(flow_table_t *ft, int64_t now_ns);
+
+/* End of run: every flow still in the table is finished (FE_OPEN). */
+void flow_finish(flow_table_t *ft);
+/* After flow_finish: offer every record in order of id (first packet);
+ * may be called again (two passes for an aligned table).  Returns -1 on
+ * an I/O error of the spill file. */
+int flow_foreach(flow_table_t *ft, void (*each)(void *arg, const flow_rec_t *rec), void *arg);
+/* The number of flows ever created (ids run 1..n). */
+uint32_t flow_count(const flow_table_t *ft);
+const flow_stats_t *flow_table_stats(const flow_table_t *ft);
+
+#endif

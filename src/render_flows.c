@@ -1,0 +1,358 @@
+/* render_flows.c - flow records: JSON Lines ("type":"flow"), the aligned
+ * --flows table, and the --flow ID ladder diagram.  They read flow_rec_t
+ * only. */
+#include <string.h>
+
+#include "render_flows.h"
+
+static const char *proto_name(uint8_t p)
+{
+    switch (p) {
+    case 6: return "tcp";
+    case 17: return "udp";
+    case 1: return "icmp";
+    case 58: return "icmpv6";
+    default: return "other";
+    }
+}
+
+static void put_host(outbuf_t *ob, const flow_rec_t *r, const uint8_t *h)
+{
+    if (r->family == 4)
+        ob_ipv4(ob, h);
+    else
+        ob_ipv6(ob, h);
+}
+
+static void put_ts9(outbuf_t *ob, int64_t ns)
+{
+    int64_t sec = ns / 1000000000LL, frac = ns % 1000000000LL;
+    if (frac < 0) {
+        frac += 1000000000LL;
+        sec--;
+    }
+    ob_i64(ob, sec);
+    ob_putc(ob, '.');
+    ob_u64_pad(ob, (uint64_t)frac, 9, '0');
+}
+
+static const char *const end_names[] = {"open", "timeout", "evicted", "reused"};
+
+void render_flow_json(outbuf_t *ob, const flow_rec_t *r)
+{
+    ob_puts(ob, "{\"type\":\"flow\",\"id\":");
+    ob_u64(ob, r->id);
+    ob_puts(ob, ",\"proto\":\"");
+    ob_puts(ob, proto_name(r->proto));
+    ob_puts(ob, "\",\"orig_h\":\"");
+    put_host(ob, r, r->orig_h);
+    ob_puts(ob, "\",\"orig_p\":");
+    ob_u64(ob, r->orig_p);
+    ob_puts(ob, ",\"resp_h\":\"");
+    put_host(ob, r, r->resp_h);
+    ob_puts(ob, "\",\"resp_p\":");
+    ob_u64(ob, r->resp_p);
+    ob_puts(ob, ",\"first_ts\":\"");
+    put_ts9(ob, r->first_ts);
+    ob_puts(ob, "\",\"last_ts\":\"");
+    put_ts9(ob, r->last_ts);
+    ob_puts(ob, "\",\"duration\":\"");
+    put_ts9(ob, r->last_ts - r->first_ts);
+    ob_puts(ob, "\",\"orig_pkts\":");
+    ob_u64(ob, r->orig_pkts);
+    ob_puts(ob, ",\"resp_pkts\":");
+    ob_u64(ob, r->resp_pkts);
+    ob_puts(ob, ",\"orig_bytes\":");
+    ob_u64(ob, r->orig_bytes);
+    ob_puts(ob, ",\"resp_bytes\":");
+    ob_u64(ob, r->resp_bytes);
+    ob_puts(ob, ",\"orig_ip_bytes\":");
+    ob_u64(ob, r->orig_ip_bytes);
+    ob_puts(ob, ",\"resp_ip_bytes\":");
+    ob_u64(ob, r->resp_ip_bytes);
+    ob_puts(ob, ",\"conn_state\":\"");
+    ob_puts(ob, r->conn_state);
+    ob_puts(ob, "\",\"history\":\"");
+    ob_puts(ob, r->history);
+    ob_putc(ob, '"');
+    if (r->service[0]) {
+        ob_puts(ob, ",\"service\":\"");
+        ob_puts(ob, r->service);
+        ob_putc(ob, '"');
+    }
+    if (r->proto == 6) {
+        ob_puts(ob, ",\"orig_state\":\"");
+        ob_puts(ob, tcp_state_name(r->state[0]));
+        ob_puts(ob, "\",\"resp_state\":\"");
+        ob_puts(ob, tcp_state_name(r->state[1]));
+        ob_putc(ob, '"');
+        if (r->rtt_ns >= 0) {
+            ob_puts(ob, ",\"handshake_rtt_us\":");
+            ob_u64(ob, (uint64_t)(r->rtt_ns / 1000));
+        }
+        ob_puts(ob, ",\"analysis\":{");
+        bool first = true;
+        for (unsigned b = 0; b < TA_COUNT; b++) {
+            if (!r->analysis[b])
+                continue;
+            if (!first)
+                ob_putc(ob, ',');
+            first = false;
+            ob_putc(ob, '"');
+            ob_puts(ob, tcp_analysis_name(b));
+            ob_puts(ob, "\":");
+            ob_u64(ob, r->analysis[b]);
+        }
+        ob_putc(ob, '}');
+    }
+    ob_puts(ob, ",\"end\":\"");
+    ob_puts(ob, end_names[r->end < 4 ? r->end : 0]);
+    ob_puts(ob, "\"}\n");
+}
+
+/* ---- the table -------------------------------------------------------- */
+
+enum col { C_ID, C_PROTO, C_OH, C_OP, C_RH, C_RP, C_START, C_DUR, C_OPK, C_RPK, C_OBY, C_RBY,
+           C_STATE, C_HIST, C_SVC, C_NCOLS };
+static const char *const col_names[C_NCOLS] = {
+    "id", "proto", "orig_h", "orig_p", "resp_h", "resp_p", "first_ts", "duration",
+    "orig_pkts", "resp_pkts", "orig_bytes", "resp_bytes", "conn_state", "history", "service",
+};
+/* numbers are right-aligned */
+static const bool col_right[C_NCOLS] = {
+    [C_ID] = true, [C_OP] = true, [C_RP] = true, [C_DUR] = true, [C_OPK] = true,
+    [C_RPK] = true, [C_OBY] = true, [C_RBY] = true,
+};
+
+/* Format one cell into a scratch buffer. */
+static size_t cell(const flow_rec_t *r, enum col c, render_ctx_t *rc, char *buf, size_t cap)
+{
+    outbuf_t ob;
+    ob_init(&ob, buf, cap, -1);
+    switch (c) {
+    case C_ID: ob_u64(&ob, r->id); break;
+    case C_PROTO: ob_puts(&ob, proto_name(r->proto)); break;
+    case C_OH: put_host(&ob, r, r->orig_h); break;
+    case C_OP: ob_u64(&ob, r->orig_p); break;
+    case C_RH: put_host(&ob, r, r->resp_h); break;
+    case C_RP: ob_u64(&ob, r->resp_p); break;
+    case C_START:
+        render_ts(&ob, rc, r->first_ts / 1000000000LL, (uint32_t)(r->first_ts % 1000000000LL));
+        break;
+    case C_DUR: {
+        int64_t d = r->last_ts - r->first_ts;
+        ob_i64(&ob, d / 1000000000LL);
+        ob_putc(&ob, '.');
+        ob_u64_pad(&ob, (uint64_t)(d % 1000000000LL) / 1000, 6, '0');
+        break;
+    }
+    case C_OPK: ob_u64(&ob, r->orig_pkts); break;
+    case C_RPK: ob_u64(&ob, r->resp_pkts); break;
+    case C_OBY: ob_u64(&ob, r->orig_bytes); break;
+    case C_RBY: ob_u64(&ob, r->resp_bytes); break;
+    case C_STATE: ob_puts(&ob, r->conn_state); break;
+    case C_HIST: ob_puts(&ob, r->history[0] ? r->history : "-"); break;
+    case C_SVC: ob_puts(&ob, r->service[0] ? r->service : "-"); break;
+    default: break;
+    }
+    return ob.len;
+}
+
+void flow_table_widths_init(flow_widths_t *w)
+{
+    for (int c = 0; c < C_NCOLS; c++)
+        w->w[c] = (uint8_t)strlen(col_names[c]);
+}
+
+void flow_table_measure(flow_widths_t *w, render_ctx_t *rc, const flow_rec_t *r)
+{
+    char buf[64];
+    for (int c = 0; c < C_NCOLS; c++) {
+        size_t n = cell(r, (enum col)c, rc, buf, sizeof buf);
+        if (n > w->w[c])
+            w->w[c] = (uint8_t)n;
+    }
+}
+
+static void put_cell(outbuf_t *ob, const char *s, size_t n, int c, const flow_widths_t *w)
+{
+    size_t pad = w->w[c] > n ? w->w[c] - n : 0;
+    if (col_right[c])
+        for (size_t i = 0; i < pad; i++)
+            ob_putc(ob, ' ');
+    ob_write(ob, s, n);
+    if (c + 1 < C_NCOLS) {
+        if (!col_right[c])
+            for (size_t i = 0; i < pad; i++)
+                ob_putc(ob, ' ');
+        ob_puts(ob, "  ");
+    }
+}
+
+void flow_table_header(outbuf_t *ob, const flow_widths_t *w)
+{
+    for (int c = 0; c < C_NCOLS; c++)
+        put_cell(ob, col_names[c], strlen(col_names[c]), c, w);
+    ob_putc(ob, '\n');
+}
+
+void flow_table_row(outbuf_t *ob, const flow_widths_t *w, render_ctx_t *rc, const flow_rec_t *r)
+{
+    char buf[64];
+    for (int c = 0; c < C_NCOLS; c++) {
+        size_t n = cell(r, (enum col)c, rc, buf, sizeof buf);
+        put_cell(ob, buf, n, c, w);
+    }
+    ob_putc(ob, '\n');
+}
+
+/* ---- the ladder --------------------------------------------------------- */
+
+static void put_flags(outbuf_t *ob, uint16_t flags)
+{
+    /* the contract's tcpdump letters: S F P R U E W, then "." for ACK */
+    static const struct { uint16_t bit; char ch; } L[] = {
+        {TCPF_SYN, 'S'}, {TCPF_FIN, 'F'}, {TCPF_PSH, 'P'}, {TCPF_RST, 'R'},
+        {TCPF_URG, 'U'}, {TCPF_ECE, 'E'}, {TCPF_CWR, 'W'}, {TCPF_ACK, '.'},
+    };
+    bool any = false;
+    for (unsigned i = 0; i < sizeof L / sizeof L[0]; i++)
+        if (flags & L[i].bit) {
+            ob_putc(ob, L[i].ch);
+            any = true;
+        }
+    if (!any)
+        ob_puts(ob, "none");
+}
+
+#define LADDER_ARROW 34
+#define LADDER_STATE 13
+
+static void pad_to(outbuf_t *ob, size_t start, size_t col)
+{
+    while (ob->len - start < col)
+        ob_putc(ob, ' ');
+}
+
+static void ladder_line(outbuf_t *ob, const flow_rec_t *r, const seg_fact_t *s)
+{
+    char lbuf[256];
+    outbuf_t l;
+    ob_init(&l, lbuf, sizeof lbuf, -1);
+    ob_puts(&l, "  #");
+    ob_u64(&l, s->frame);
+    pad_to(&l, 0, 10);
+    ob_putc(&l, '+');
+    int64_t d = s->ts_ns - r->first_ts;
+    ob_i64(&l, d / 1000000000LL);
+    ob_putc(&l, '.');
+    ob_u64_pad(&l, (uint64_t)(d % 1000000000LL) / 1000, 6, '0');
+    pad_to(&l, 0, 22);
+    /* the client's state beside its side of the arrows */
+    size_t col = l.len;
+    if (s->dir == 0) {
+        ob_puts(&l, tcp_state_name(s->state_after));
+    }
+    pad_to(&l, col, LADDER_STATE + 1);
+    /* the arrow with the segment in it */
+    char abuf[96];
+    outbuf_t a;
+    ob_init(&a, abuf, sizeof abuf, -1);
+    ob_putc(&a, ' ');
+    put_flags(&a, s->flags);
+    ob_puts(&a, " seq ");
+    ob_u64(&a, s->seq);
+    if (s->flags & TCPF_ACK) {
+        ob_puts(&a, " ack ");
+        ob_u64(&a, s->ack);
+    }
+    if (s->len) {
+        ob_puts(&a, " len ");
+        ob_u64(&a, s->len);
+    }
+    ob_putc(&a, ' ');
+    size_t body = a.len < LADDER_ARROW - 4 ? a.len : LADDER_ARROW - 4;
+    size_t dashes = LADDER_ARROW - 2 - body;
+    if (s->dir == 0) {
+        for (size_t i = 0; i < dashes / 2; i++)
+            ob_putc(&l, '-');
+        ob_write(&l, abuf, body);
+        for (size_t i = dashes / 2; i < dashes; i++)
+            ob_putc(&l, '-');
+        ob_puts(&l, "->");
+    } else {
+        ob_puts(&l, "<-");
+        for (size_t i = 0; i < dashes / 2; i++)
+            ob_putc(&l, '-');
+        ob_write(&l, abuf, body);
+        for (size_t i = dashes / 2; i < dashes; i++)
+            ob_putc(&l, '-');
+    }
+    ob_putc(&l, ' ');
+    col = l.len;
+    if (s->dir == 1)
+        ob_puts(&l, tcp_state_name(s->state_after));
+    pad_to(&l, col, LADDER_STATE + 1);
+    if (s->event) {
+        ob_puts(&l, s->event);
+    }
+    for (unsigned b = 0; b < TA_COUNT; b++)
+        if (s->analysis & (1u << b)) {
+            ob_puts(&l, " [");
+            ob_puts(&l, tcp_analysis_name(b));
+            ob_putc(&l, ']');
+        }
+    while (l.len && lbuf[l.len - 1] == ' ')
+        l.len--;
+    ob_write(ob, lbuf, l.len);
+    ob_putc(ob, '\n');
+}
+
+void render_flow_ladder(outbuf_t *ob, const flow_rec_t *r)
+{
+    ob_puts(ob, "flow ");
+    ob_u64(ob, r->id);
+    ob_puts(ob, ": ");
+    ob_puts(ob, proto_name(r->proto));
+    ob_puts(ob, " client ");
+    put_host(ob, r, r->orig_h);
+    ob_putc(ob, ':');
+    ob_u64(ob, r->orig_p);
+    ob_puts(ob, " -> server ");
+    put_host(ob, r, r->resp_h);
+    ob_putc(ob, ':');
+    ob_u64(ob, r->resp_p);
+    ob_puts(ob, ", conn_state ");
+    ob_puts(ob, r->conn_state);
+    ob_puts(ob, ", history ");
+    ob_puts(ob, r->history[0] ? r->history : "-");
+    ob_putc(ob, '\n');
+    if (r->proto != 6) {
+        ob_puts(ob, "  (a ladder is drawn for TCP flows only: ");
+        ob_u64(ob, r->orig_pkts);
+        ob_puts(ob, " packets from the client, ");
+        ob_u64(ob, r->resp_pkts);
+        ob_puts(ob, " from the server)\n");
+        return;
+    }
+    ob_puts(ob, "  frame     time        client");
+    char hdr[128];
+    outbuf_t h;
+    ob_init(&h, hdr, sizeof hdr, -1);
+    pad_to(&h, 0, LADDER_STATE + 1 + LADDER_ARROW + 1 - 6);
+    ob_write(ob, hdr, h.len);
+    ob_puts(ob, "server\n");
+    for (unsigned i = 0; i < r->ladder_n; i++) {
+        if (i == FLOW_LADDER_HEAD && r->nsegs > (uint32_t)r->ladder_n) {
+            ob_puts(ob, "  ... ");
+            ob_u64(ob, r->nsegs - r->ladder_n);
+            ob_puts(ob, " segments not kept ...\n");
+        }
+        /* the tail is a ring: start at its oldest entry */
+        unsigned k = i;
+        if (i >= FLOW_LADDER_HEAD && r->nsegs > FLOW_LADDER_HEAD + FLOW_LADDER_TAIL)
+            k = FLOW_LADDER_HEAD +
+                (unsigned)((r->nsegs - FLOW_LADDER_HEAD + (i - FLOW_LADDER_HEAD)) % FLOW_LADDER_TAIL);
+        ladder_line(ob, r, &r->ladder[k]);
+    }
+}

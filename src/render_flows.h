@@ -1,0 +1,24 @@
+/* render_flows.h - flow summaries: JSON Lines, the aligned table, the
+ * ladder diagram of one TCP connection. */
+#ifndef STRATA_RENDER_FLOWS_H
+#define STRATA_RENDER_FLOWS_H
+
+#include "flow.h"
+#include "render.h"
+
+void render_flow_json(outbuf_t *ob, const flow_rec_t *r);
+
+/* The table is aligned in two passes: measure every row, then print. */
+typedef struct flow_widths {
+    uint8_t w[16];
+} flow_widths_t;
+void flow_table_widths_init(flow_widths_t *w);
+void flow_table_measure(flow_widths_t *w, render_ctx_t *rc, const flow_rec_t *r);
+void flow_table_header(outbuf_t *ob, const flow_widths_t *w);
+void flow_table_row(outbuf_t *ob, const flow_widths_t *w, render_ctx_t *rc, const flow_rec_t *r);
+
+/* --flow ID: client on the left, server on the right, the states written
+ * beside the arrows. */
+void render_flow_ladder(outbuf_t *ob, const flow_rec_t *r);
+
+#endif

@@ -1,0 +1,309 @@
+/* stream.c - TCP stream reassembly into application messages (stream.h). */
+#include "stream.h"
+
+#define SEQ_DIFF(a, b) ((int32_t)((uint32_t)(a) - (uint32_t)(b)))
+
+static const char NOTE_BROKEN[] = "not reassembled: bytes of this stream are missing from the capture";
+static const char NOTE_CUT[] = "payload cut by the snaplen: reassembly of this stream stops here";
+static const char NOTE_RETRANS[] = "retransmitted bytes, dissected when first seen";
+static const char NOTE_HELD[] = "out-of-order segment, held until the bytes before it arrive";
+static const char NOTE_BODY[] = "message body";
+static const char NOTE_NOT_START[] = "not at the start of a message";
+static const char NOTE_STARTS[] = "start of a message that continues in a later segment";
+static const char NOTE_PART[] = "segment of a message reassembled from several segments";
+static const char NOTE_TOO_LONG[] = "message longer than the stream reassembly cap";
+static const char NOTE_NO_ROOM[] = "reassembled message too large to carry in the record";
+
+static void queue(dctx_t *x, cursor_t c, const dissector_t *d, const char *note, uint8_t src)
+{
+    if (x->nitems < DCTX_MAX_ITEMS) {
+        pdu_item_t *it = &x->items[x->nitems++];
+        it->c = c;
+        it->d = d;
+        it->note = note;
+        it->src = src;
+    }
+}
+
+/* The window [off, off + n) of cursor `base` (absolute offsets). */
+static cursor_t window(const cursor_t *base, uint32_t off, uint32_t n)
+{
+    cursor_t w = *base;
+    w.start = w.off = off;
+    w.rend = off + n;
+    w.end = w.rend < base->end ? w.rend : base->end;
+    if (w.end < w.start)
+        w.end = w.start;
+    w.trunc = false;
+    return w;
+}
+
+static void queue_data(dctx_t *x, const cursor_t *p, uint32_t off, uint32_t end, const char *note)
+{
+    if (end > off)
+        queue(x, window(p, off, end - off), &dissector_data, note, x->src);
+}
+
+static bool have_buf(const stream_t *st)
+{
+    return st->buf && st->buf->in_use && st->buf->owner == st->owner;
+}
+
+void stream_release(stream_t *st)
+{
+    if (have_buf(st))
+        reasm_put(st->buf);
+    st->buf = NULL;
+}
+
+static void go_broken(stream_t *st, stream_stats_t *ss, uint64_t frame)
+{
+    if (!st->broken) {
+        st->broken = true;
+        st->gap_frame = frame;
+        ss->gaps++;
+    }
+    stream_release(st);
+}
+
+/* After a message: its body (known length) or an unknown one. */
+static void after_message(stream_t *st, uint32_t msg_end_seq, uint32_t skip_after)
+{
+    if (skip_after == UINT32_MAX) {
+        st->unsynced = true; /* body until a segment starts a message */
+    } else if (skip_after) {
+        st->in_body = true;
+        st->body_end = msg_end_seq + skip_after;
+    }
+}
+
+/* In-order bytes [pos, end) of the frame, sequence number `seq` at pos,
+ * nothing pending: whole messages in place, a partial one kept. */
+static void in_place(stream_t *st, reasm_pool_t *pool, const dissector_t *app, uint32_t seq,
+                     uint32_t pos, uint32_t end, const cursor_t *p, record_t *r, dctx_t *x,
+                     int64_t now, stream_stats_t *ss)
+{
+    while (pos < end) {
+        if (st->in_body) {
+            int32_t left = SEQ_DIFF(st->body_end, seq);
+            if (left > 0) {
+                uint32_t k = end - pos < (uint32_t)left ? end - pos : (uint32_t)left;
+                queue_data(x, p, pos, pos + k, NOTE_BODY);
+                pos += k;
+                seq += k;
+                continue;
+            }
+            st->in_body = false;
+        }
+        if (st->unsynced) {
+            queue_data(x, p, pos, end, NOTE_BODY);
+            return;
+        }
+        cursor_t w = window(p, pos, end - pos);
+        uint32_t skip_after = 0;
+        int32_t L = app->pdu_len(&w, &skip_after);
+        if (L < 0) {
+            st->unsynced = true;
+            queue_data(x, p, pos, end, NOTE_NOT_START);
+            return;
+        }
+        if (L > 0 && (uint32_t)L <= end - pos) {
+            queue(x, window(p, pos, (uint32_t)L), app, NULL, x->src);
+            pos += (uint32_t)L;
+            seq += (uint32_t)L;
+            after_message(st, seq, skip_after);
+            continue;
+        }
+        if (L > (int32_t)REASM_BUF_CAP) {
+            ss->overflows++;
+            st->unsynced = true;
+            queue_data(x, p, pos, end, NOTE_TOO_LONG);
+            return;
+        }
+        /* the message continues in a later segment: keep its start */
+        st->buf = reasm_get(pool, st->owner, now);
+        st->buf_seq = seq;
+        reasm_insert(st->buf, 0, p->base + pos, end - pos);
+        reasm_add_frame(st->buf, r->frame);
+        queue_data(x, p, pos, end, NOTE_STARTS);
+        return;
+    }
+}
+
+/* Dissect every message now complete at the front of the buffer. */
+static void from_buffer(stream_t *st, stream_stats_t *ss, const dissector_t *app, record_t *r,
+                        dctx_t *x, const cursor_t *p, uint32_t seg_off, uint32_t seg_end)
+{
+    reasm_buf_t *b = st->buf;
+    uint32_t contig = reasm_contiguous(b);
+    cursor_t all = cur_init(b->data, contig, contig);
+    uint32_t done = 0, starts[DCTX_MAX_ITEMS], lens[DCTX_MAX_ITEMS], n = 0;
+    bool drop_rest = false;
+    while (done < contig && n < DCTX_MAX_ITEMS - 2) {
+        if (st->in_body) {
+            int32_t left = SEQ_DIFF(st->body_end, st->buf_seq + done);
+            if (left > 0) {
+                uint32_t k = contig - done < (uint32_t)left ? contig - done : (uint32_t)left;
+                done += k;
+                continue;
+            }
+            st->in_body = false;
+        }
+        if (st->unsynced) {
+            drop_rest = true;
+            break;
+        }
+        cursor_t w = window(&all, done, contig - done);
+        uint32_t skip_after = 0;
+        int32_t L = app->pdu_len(&w, &skip_after);
+        if (L < 0 || L > (int32_t)REASM_BUF_CAP) {
+            if (L > 0)
+                ss->overflows++;
+            st->unsynced = true;
+            drop_rest = true;
+            break;
+        }
+        if (L == 0 || (uint32_t)L > contig - done)
+            break;
+        starts[n] = done;
+        lens[n++] = (uint32_t)L;
+        done += (uint32_t)L;
+        ss->messages++;
+        after_message(st, st->buf_seq + done, skip_after);
+    }
+    if (n == 0) {
+        queue_data(x, p, seg_off, seg_end, st->unsynced ? NOTE_BODY : NOTE_STARTS);
+    } else {
+        uint32_t upto = starts[n - 1] + lens[n - 1];
+        int src = record_add_source(r, "tcp stream", b->data, upto, b->frames, b->nframes,
+                                    b->frames_cut);
+        queue_data(x, p, seg_off, seg_end, src < 0 ? NOTE_NO_ROOM : NOTE_PART);
+        if (src >= 0) {
+            cursor_t s = cur_init(r->sources[src].data, upto, upto);
+            for (uint32_t i = 0; i < n; i++)
+                queue(x, window(&s, starts[i], lens[i]), app, NULL, (uint8_t)src);
+        }
+    }
+    if (drop_rest)
+        done = contig;
+    reasm_consume(b, done);
+    st->buf_seq += done;
+    b->nframes = 0;
+    if (b->nranges == 0 || drop_rest)
+        stream_release(st);
+    else
+        reasm_add_frame(b, r->frame); /* the rest began in this frame */
+}
+
+void stream_segment(stream_t *st, reasm_pool_t *pool, stream_stats_t *ss, uint64_t owner,
+                    const dissector_t *app, uint32_t seq, bool syn, record_t *r, dctx_t *x,
+                    int64_t now)
+{
+    cursor_t p = x->payload;
+    uint32_t len = cur_rleft(&p), have = cur_left(&p), off = p.off;
+    uint32_t dseq = syn ? seq + 1 : seq; /* a SYN takes one sequence number */
+    st->owner = owner;
+    if (!st->init) {
+        st->init = true;
+        st->next = dseq;
+    }
+    if (st->broken) {
+        queue_data(x, &p, off, off + len, NOTE_BROKEN);
+        return;
+    }
+    if (have < len) {
+        go_broken(st, ss, r->frame);
+        queue_data(x, &p, off, off + len, NOTE_CUT);
+        return;
+    }
+    if (st->in_body && !have_buf(st) && SEQ_DIFF(dseq, st->body_end) < 0) {
+        /* body bytes are body in whatever order they come */
+        uint32_t k = (uint32_t)SEQ_DIFF(st->body_end, dseq);
+        if (k > len)
+            k = len;
+        queue_data(x, &p, off, off + k, NOTE_BODY);
+        if (SEQ_DIFF(dseq + k, st->next) > 0)
+            st->next = dseq + k;
+        if (k == len)
+            return;
+        dseq += k;
+        off += k;
+        len -= k;
+        st->in_body = false;
+    }
+    int32_t rel = SEQ_DIFF(dseq, st->next);
+    if ((int64_t)rel + (int64_t)len <= 0) {
+        queue_data(x, &p, off, off + len, NOTE_RETRANS);
+        return;
+    }
+    if (rel > 0) {
+        /* ahead of what we expect: hold it until the hole fills */
+        if (!have_buf(st)) {
+            st->buf = reasm_get(pool, owner, now);
+            st->buf_seq = st->next;
+        }
+        uint32_t at = (uint32_t)SEQ_DIFF(dseq, st->buf_seq);
+        if (!reasm_insert(st->buf, at, p.base + off, len)) {
+            go_broken(st, ss, r->frame);
+            queue_data(x, &p, off, off + len, NOTE_BROKEN);
+            return;
+        }
+        reasm_add_frame(st->buf, r->frame);
+        st->buf->last_used = now;
+        queue_data(x, &p, off, off + len, NOTE_HELD);
+        return;
+    }
+    uint32_t trim = rel < 0 ? (uint32_t)-rel : 0; /* bytes seen before */
+    queue_data(x, &p, off, off + trim, NOTE_RETRANS);
+    if (st->unsynced) {
+        /* after a body of unknown length: a new message only where a
+         * segment starts one */
+        cursor_t w = window(&p, off + trim, len - trim);
+        uint32_t skip_after;
+        if (app->pdu_len(&w, &skip_after) < 0) {
+            queue_data(x, &p, off + trim, off + len, NOTE_BODY);
+            st->next = dseq + len;
+            return;
+        }
+        st->unsynced = false;
+        stream_release(st);
+    }
+    if (!have_buf(st)) {
+        if (st->buf) {
+            /* our buffer was taken for another stream */
+            st->buf = NULL;
+            ss->reclaimed++;
+            go_broken(st, ss, r->frame);
+            queue_data(x, &p, off + trim, off + len, NOTE_BROKEN);
+            return;
+        }
+        st->next = dseq + len;
+        in_place(st, pool, app, dseq + trim, off + trim, off + len, &p, r, x, now, ss);
+        return;
+    }
+    uint32_t at = (uint32_t)SEQ_DIFF(dseq + trim, st->buf_seq);
+    if (!reasm_insert(st->buf, at, p.base + off + trim, len - trim)) {
+        ss->overflows++;
+        go_broken(st, ss, r->frame);
+        queue_data(x, &p, off + trim, off + len, NOTE_TOO_LONG);
+        return;
+    }
+    reasm_add_frame(st->buf, r->frame);
+    st->buf->last_used = now;
+    st->next = st->buf_seq + reasm_contiguous(st->buf);
+    from_buffer(st, ss, app, r, x, &p, off + trim, off + len);
+}
+
+void stream_ack(stream_t *st, stream_stats_t *ss, uint32_t ack, uint64_t frame)
+{
+    if (!st->init || st->broken)
+        return;
+    int32_t missing = SEQ_DIFF(ack, st->next);
+    if (missing <= 1) /* 1: the ACK of a FIN */
+        return;
+    if (!have_buf(st) && (st->unsynced || (st->in_body && SEQ_DIFF(ack, st->body_end) <= 0))) {
+        st->next = ack; /* the unseen bytes were body: nothing to dissect */
+        return;
+    }
+    go_broken(st, ss, frame);
+}

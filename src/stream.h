@@ -1,0 +1,50 @@
+/* stream.h - one direction of a TCP connection, reassembled into the
+ * messages of its application protocol (HTTP header blocks, DNS messages
+ * with their length prefix), Wireshark's tcp_dissect_pdus in spirit.
+ *
+ * A message that starts and ends inside one segment is dissected in place;
+ * one that spans segments is collected in a pool buffer (REASM_BUF_CAP,
+ * the stream's cap) and dissected at the segment that completes it, from
+ * a copy in the record that lists the frames it came from.  Retransmitted
+ * bytes are dissected once; out-of-order segments are held until the hole
+ * before them fills; bytes missing from the capture (the peer acknowledged
+ * data never seen) end reassembly for that direction, with a mark.
+ */
+#ifndef STRATA_STREAM_H
+#define STRATA_STREAM_H
+
+#include "dissector.h"
+#include "reasm.h"
+
+typedef struct stream {
+    bool init;
+    bool broken;         /* a gap or a full buffer ended reassembly */
+    bool unsynced;       /* not at a message start (unknown body length) */
+    bool in_body;        /* bytes before body_end are a message body */
+    uint32_t next;       /* next sequence number expected */
+    uint32_t body_end;   /* sequence number just after the current body */
+    uint32_t buf_seq;    /* sequence number of buf->data[0] */
+    uint64_t owner;      /* our tag on the pool buffer */
+    uint64_t gap_frame;  /* where reassembly stopped */
+    reasm_buf_t *buf;    /* pending bytes, or NULL */
+} stream_t;
+
+typedef struct stream_stats {
+    uint64_t messages;     /* messages reassembled from several segments */
+    uint64_t gaps;         /* directions whose reassembly a gap ended */
+    uint64_t overflows;    /* messages beyond the stream's cap */
+    uint64_t reclaimed;    /* buffers taken back for another stream */
+} stream_stats_t;
+
+/* Offer one segment's payload (x->payload, sequence number seq) for
+ * reassembly by `app`.  Queues what the engine is to dissect next in
+ * x->items. */
+void stream_segment(stream_t *st, reasm_pool_t *pool, stream_stats_t *ss, uint64_t owner,
+                    const dissector_t *app, uint32_t seq, bool syn, record_t *r, dctx_t *x,
+                    int64_t now);
+/* The peer acknowledged up to `ack`: bytes before it that were never
+ * seen are a gap. */
+void stream_ack(stream_t *st, stream_stats_t *ss, uint32_t ack, uint64_t frame);
+void stream_release(stream_t *st);
+
+#endif
