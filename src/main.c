@@ -179,6 +179,162 @@ static void note_unknown_linktype(const char *file, uint32_t lt, uint32_t *seen,
             file, lt, name ? " (" : "", name ? name : "", name ? ")" : "");
 }
 
+/* Everything one run needs, allocated once before the first packet. */
+struct run {
+    const struct options *o;
+    source_t src;            /* the file or interface, and the -w file */
+    bool show;               /* dissect and print (with -w: only with --print) */
+    record_t *rec;
+    outbuf_t ob;
+    render_ctx_t rctx;
+    bool flush_each;         /* stdout is a terminal */
+    stats_t st;
+    uint64_t handled;        /* packets through handle_packet */
+    bool files_full;         /* -G with -W made its last file */
+    uint32_t unknown_lt[MAX_UNKNOWN_LINKTYPES];
+    unsigned nunknown;
+    bool failed;
+    char err[768];           /* "NAME: reason" when failed */
+};
+
+/* The per-packet hook: every packet, read from a file or captured live,
+ * passes here once, in order (live: a copy, from inside the capture
+ * loop).  No allocation, no printf.  Non-zero stops the run. */
+static int handle_packet(void *user, const cap_packet_t *pkt)
+{
+    struct run *run = user;
+    const struct options *o = run->o;
+    run->handled++;
+    if (run->src.save) {
+        int w = savefile_write(run->src.save, pkt, run->err, sizeof run->err);
+        if (w == SF_ERROR) {
+            run->failed = true;
+            return 1;
+        }
+        if (w == SF_FULL) {
+            run->files_full = true;
+            return 1;
+        }
+    }
+    if (run->show) {
+        record_t *rec = run->rec;
+        engine_dissect(rec, pkt->data, pkt->caplen, pkt->len, pkt->linktype, NULL);
+        rec->frame = pkt->index;
+        rec->ts_sec = pkt->ts_sec;
+        rec->ts_nsec = pkt->ts_nsec;
+        stats_add(&run->st, rec);
+        if (rec->unknown_linktype) {
+            ob_flush(&run->ob);
+            note_unknown_linktype(run->src.name, pkt->linktype, run->unknown_lt, &run->nunknown);
+        }
+        switch (o->mode) {
+        case MODE_LINE: render_line(&run->ob, &run->rctx, rec); break;
+        case MODE_VERBOSE: render_verbose(&run->ob, &run->rctx, rec); break;
+        case MODE_JSON: render_json(&run->ob, rec); break;
+        }
+        if (o->hex) {
+            render_hex(&run->ob, &run->rctx, rec);
+            if (o->mode == MODE_LINE)
+                ob_putc(&run->ob, '\n');
+        }
+        if (run->flush_each)
+            ob_flush(&run->ob);
+        if (run->ob.failed)
+            return 1; /* stdout closed (strata ... | head): stop reading */
+    }
+    return o->count && run->handled >= o->count;
+}
+
+/* Live: after each batch from the ring, what was printed and written goes
+ * out, so a killed strata leaves whole lines and a readable -w file. */
+static int after_batch(void *user)
+{
+    struct run *run = user;
+    ob_flush(&run->ob);
+    if (run->src.save && savefile_flush(run->src.save, run->err, sizeof run->err) < 0) {
+        run->failed = true;
+        return 1;
+    }
+    return run->ob.failed;
+}
+
+/* Live, on SIGUSR1: the statistics so far; the capture goes on. */
+static void report_stats(void *user)
+{
+    struct run *run = user;
+    ob_flush(&run->ob);
+    if (run->show)
+        stats_print(&run->st, stderr);
+    live_print_stats(stderr, run->src.cap, run->handled);
+}
+
+static void read_file(struct run *run)
+{
+    cap_packet_t pkt;
+    char err[512];
+    for (;;) {
+        int r = capture_next(run->src.cap, &pkt, err, sizeof err);
+        if (r == CAP_EOF)
+            break;
+        if (r == CAP_ERROR) {
+            snprintf(run->err, sizeof run->err, "%s: %s", run->src.name, err);
+            run->failed = true;
+            break;
+        }
+        if (handle_packet(run, &pkt))
+            break;
+    }
+}
+
+static void read_interface(struct run *run)
+{
+    live_hooks_t hooks = {
+        .packet = handle_packet,
+        .batch = after_batch,
+        .report = report_stats,
+        .user = run,
+        .extra_fd = -1,
+    };
+    if (live_run(run->src.cap, &hooks, run->err, sizeof run->err) < 0)
+        run->failed = true;
+}
+
+/* The end-of-run hook, however the run ended (end of file, -c, a signal,
+ * an error): output flushed, the -w file closed, then the statistics. */
+static int end_of_run(struct run *run)
+{
+    const struct options *o = run->o;
+    char err[768];
+    ob_flush(&run->ob);
+    if (run->src.save) {
+        uint64_t skipped = savefile_skipped(run->src.save);
+        if (skipped)
+            fprintf(stderr, "strata: %s: %llu packet%s of another link type not written (a pcap file holds one)\n",
+                    savefile_name(run->src.save), (unsigned long long)skipped, skipped == 1 ? "" : "s");
+        if (savefile_close(run->src.save, err, sizeof err) < 0 && !run->failed) {
+            snprintf(run->err, sizeof run->err, "%s", err);
+            run->failed = true;
+        }
+        run->src.save = NULL;
+    }
+    if (run->failed)
+        fprintf(stderr, "strata: %s\n", run->err);
+    if (run->files_full)
+        fprintf(stderr, "strata: maximum file limit reached: %u\n", o->live.max_files);
+    if (o->stats) {
+        if (run->show)
+            stats_print(&run->st, stderr);
+        if (capture_is_live(run->src.cap))
+            live_print_stats(stderr, run->src.cap, run->handled);
+        else if (!run->show)
+            fprintf(stderr, "%llu packet%s written\n", (unsigned long long)run->handled,
+                    run->handled == 1 ? "" : "s");
+    }
+    capture_close(run->src.cap);
+    run->src.cap = NULL;
+    return run->failed ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
     struct options o;
@@ -186,86 +342,45 @@ int main(int argc, char **argv)
     if (rc)
         return rc;
     signal(SIGPIPE, SIG_IGN); /* a closed pipe shows up as a failed write */
+    if (o.live.list_devices) {
+        free(o.filter);
+        return live_list_devices();
+    }
 
-    char err[512];
+    char err[768];
     if (registry_init(err, sizeof err) != 0) {
         fprintf(stderr, "strata: internal error: %s\n", err);
         return 1;
     }
-    const char *name = strcmp(o.read_file, "-") == 0 ? "<stdin>" : o.read_file;
-    capture_t *cap = capture_open_file(o.read_file, err, sizeof err);
-    if (!cap) {
-        fprintf(stderr, "strata: %s: %s\n", name, err);
-        free(o.filter);
-        return 1;
-    }
-    if (o.filter && capture_set_filter(cap, o.filter, err, sizeof err) != 0) {
-        fprintf(stderr, "strata: %s: %s\n", name, err);
-        capture_close(cap);
-        free(o.filter);
-        return 1;
-    }
 
     /* everything the loop uses is allocated here, once */
+    static struct run run;
     static record_t rec;
     static char obuf[OUTBUF_SIZE];
-    outbuf_t ob;
-    ob_init(&ob, obuf, sizeof obuf, STDOUT_FILENO);
-    render_ctx_t rctx;
-    render_ctx_init(&rctx);
-    rctx.quiet = o.quiet;
-    rctx.color = use_color(&o);
-    rctx.ts_style = o.t_count == 0 ? TS_LOCAL : o.t_count == 1 ? TS_NONE : o.t_count == 2 ? TS_EPOCH : TS_DATE;
-    if (strcmp(capture_format(cap), "pcap (nanosecond)") == 0)
-        rctx.ts_digits = 9;
-    bool flush_each = isatty(STDOUT_FILENO) == 1;
-    stats_t st;
-    memset(&st, 0, sizeof st);
-    uint32_t unknown_lt[MAX_UNKNOWN_LINKTYPES];
-    unsigned nunknown = 0;
-
-    int result = 0;
-    cap_packet_t pkt;
-    for (;;) {
-        if (o.count && st.packets >= o.count)
-            break;
-        int r = capture_next(cap, &pkt, err, sizeof err);
-        if (r == CAP_EOF)
-            break;
-        if (r == CAP_ERROR) {
-            result = 1;
-            break;
-        }
-        engine_dissect(&rec, pkt.data, pkt.caplen, pkt.len, pkt.linktype);
-        rec.frame = pkt.index;
-        rec.ts_sec = pkt.ts_sec;
-        rec.ts_nsec = pkt.ts_nsec;
-        stats_add(&st, &rec);
-        if (rec.unknown_linktype) {
-            ob_flush(&ob);
-            note_unknown_linktype(name, pkt.linktype, unknown_lt, &nunknown);
-        }
-        switch (o.mode) {
-        case MODE_LINE: render_line(&ob, &rctx, &rec); break;
-        case MODE_VERBOSE: render_verbose(&ob, &rctx, &rec); break;
-        case MODE_JSON: render_json(&ob, &rec); break;
-        }
-        if (o.hex) {
-            render_hex(&ob, &rctx, &rec);
-            if (o.mode == MODE_LINE)
-                ob_putc(&ob, '\n');
-        }
-        if (flush_each)
-            ob_flush(&ob);
-        if (ob.failed)
-            break; /* stdout closed (strata ... | head): stop reading */
+    run.o = &o;
+    run.rec = &rec;
+    /* the file or the interface, the filter, the -w file; then no more
+     * privileges than a user's */
+    if (source_open(&run.src, &o.live, o.read_file, o.filter, err, sizeof err) != 0) {
+        fprintf(stderr, "strata: %s\n", err);
+        free(o.filter);
+        return 1;
     }
-    ob_flush(&ob);
-    if (result)
-        fprintf(stderr, "strata: %s: %s\n", name, err);
-    if (o.stats)
-        stats_print(&st, stderr);
-    capture_close(cap);
+    run.show = !o.live.write_file || o.live.print;
+    ob_init(&run.ob, obuf, sizeof obuf, STDOUT_FILENO);
+    render_ctx_init(&run.rctx);
+    run.rctx.quiet = o.quiet;
+    run.rctx.color = use_color(&o);
+    run.rctx.ts_style = o.t_count == 0 ? TS_LOCAL : o.t_count == 1 ? TS_NONE : o.t_count == 2 ? TS_EPOCH : TS_DATE;
+    if (run.src.nano_shown)
+        run.rctx.ts_digits = 9;
+    run.flush_each = isatty(STDOUT_FILENO) == 1;
+
+    if (capture_is_live(run.src.cap))
+        read_interface(&run);
+    else
+        read_file(&run);
+    int result = end_of_run(&run);
     free(o.filter);
     return result;
 }
