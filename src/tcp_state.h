@@ -84,6 +84,9 @@ typedef struct tcp_seg {
     int64_t ts_ns;      /* capture time, nanoseconds since the epoch */
     bool has_wscale;    /* window scale option present (SYN only) */
     uint8_t wscale;
+    bool truncated;     /* the payload was not captured whole (snaplen):
+                           Zeek cannot deliver it, and reports a content
+                           gap ('g') when it is acknowledged */
 } tcp_seg_t;
 
 typedef struct tcp_endpoint {
@@ -104,6 +107,30 @@ typedef struct tcp_endpoint {
     uint64_t pkts, bytes_payload;
     /* counts for the repeating history letters (c g t w), per Zeek */
     uint32_t n_retrans, n_zero_win, n_bad_csum, n_gap;
+
+    /* Added for tcp_state.c.  RFC 793 facts as seen on the wire: */
+    bool syn_sent;      /* this side's SYN seen (syn_seq valid) */
+    bool syn_acked;     /* the peer acknowledged this side's SYN */
+    bool acked_syn;     /* this side acknowledged the peer's SYN */
+    uint32_t syn_seq;
+    int64_t last_ts;    /* time of this side's last segment */
+    /* Zeek's TCP_Endpoint: prev_state, did_close, start/last/ack sequence
+     * numbers (the offsets are from zstart, unwrapped), FIN_seq, the
+     * sequence numbers of the last SYN/FIN/RST (history repeats) */
+    uint8_t zprev;
+    bool did_close;
+    uint32_t zstart, zlast, zack;
+    int64_t zlast_off, zack_off, zfin_off;
+    int64_t hist_syn, hist_fin, hist_rst;
+    /* Zeek's reassembler, reduced to what content gaps need: the next
+     * offset to deliver, the trim point, one block above a hole */
+    int64_t reasm, trim, blk_lo, blk_hi;
+    bool blk;
+    /* Wireshark's per-direction analysis state (nextseq and friends) */
+    bool ws_next_known;
+    uint32_t ws_next;
+    int64_t ws_next_ts;
+    uint16_t ws_flags;  /* TA_* bits of this side's last segment */
 } tcp_endpoint_t;
 
 #define TCP_HISTORY_MAX 40
@@ -118,6 +145,12 @@ typedef struct tcp_conn {
     uint8_t teardown_step;   /* 0..4 */
     int64_t syn_ts, synack_ts;
     int64_t rtt_ns;          /* SYN to the ACK completing the handshake, or -1 */
+    /* Added for tcp_state.c (hist_seen uses Zeek's packet classes: one bit
+     * for S and H together, as Zeek does) */
+    bool opened;             /* a side has left CLOSED: no mid-stream start */
+    bool is_partial;         /* Zeek's TCPSessionAdapter::is_partial */
+    uint8_t first_fin;       /* 1 + direction of the first FIN, 0 none yet */
+    uint8_t teardown_done;   /* bit n: teardown step n reported */
 } tcp_conn_t;
 
 typedef struct tcp_result {
@@ -145,5 +178,17 @@ uint64_t tcp_conn_bytes(const tcp_conn_t *c, unsigned dir);
  * connection on this five-tuple (the old one closed or was reset). */
 bool tcp_conn_reusable(const tcp_conn_t *c);
 const char *tcp_state_name(unsigned state);
+
+/* Added: Zeek's exact reuse test (TCPSessionAdapter::IsReuse) for a
+ * segment about to be given to the existing connection `c` (s->dir need
+ * not be set).  True for a SYN without ACK once either side has closed
+ * (FIN) or reset, and also for a SYN whose sequence number is not the
+ * originator's ISN (a new connection on a live tuple, which includes the
+ * crossing SYN of a simultaneous open); a SYN-ACK only when the originator
+ * never sent anything.  The caller then ends the old flow and starts a new
+ * one whose originator is the SYN's sender. */
+bool tcp_conn_is_reuse(const tcp_conn_t *c, const tcp_seg_t *s);
+/* Added: Zeek's endpoint state names ("INACTIVE" ... "RESET"). */
+const char *tcp_zeek_state_name(unsigned zstate);
 
 #endif
