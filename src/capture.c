@@ -7,10 +7,17 @@
  * are read here; libpcap refuses pcapng files whose interfaces differ
  * in link type, so the reading is ours and libpcap does the filtering.
  * Formats: draft-ietf-opsawg-pcap and draft-ietf-opsawg-pcapng.
+ *
+ * Live capture is libpcap's, the tcpdump way: pcap_create, pcap_set_*,
+ * pcap_activate; no immediate mode unless asked (on Linux it turns off
+ * the TPACKET_V3 ring), a short timeout and a larger buffer instead;
+ * non-blocking, so that the caller's poll() decides when to dispatch.
  */
 #include "capture.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/in.h>
 #include <pcap/pcap.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,6 +73,15 @@ struct capture {
     struct filter filters[CAP_MAX_FILTERS];
     unsigned nfilters;
     char *stdio_buf;
+    /* live capture */
+    pcap_t *live;
+    char *device;
+    bool live_nano;
+    uint32_t live_linktype;
+    cap_handler cb;  /* capture_dispatch's handler, for live_packet() */
+    void *cb_user;
+    bool stop;       /* the handler asked to stop */
+    char warnings[1024];
 };
 
 static uint32_t rd32(const capture_t *cap, const uint8_t *p)
@@ -470,8 +486,12 @@ static struct filter *filter_for(capture_t *cap, uint32_t linktype, char *err, s
     return f;
 }
 
+static int live_set_filter(capture_t *cap, const char *expr, char *err, size_t errlen);
+
 int capture_set_filter(capture_t *cap, const char *expr, char *err, size_t errlen)
 {
+    if (cap->live)
+        return live_set_filter(cap, expr, err, errlen);
     free(cap->filter_expr);
     cap->filter_expr = strdup(expr);
     if (!cap->filter_expr) {
@@ -487,6 +507,10 @@ int capture_set_filter(capture_t *cap, const char *expr, char *err, size_t errle
 
 int capture_next(capture_t *cap, cap_packet_t *pkt, char *err, size_t errlen)
 {
+    if (cap->live) {
+        set_err(err, errlen, "a live capture is read with capture_dispatch()");
+        return CAP_ERROR;
+    }
     for (;;) {
         int r;
         if (cap->ng) {
@@ -519,6 +543,9 @@ void capture_close(capture_t *cap)
         return;
     if (cap->fp)
         fclose(cap->fp);
+    if (cap->live)
+        pcap_close(cap->live);
+    free(cap->device);
     for (unsigned i = 0; i < cap->nfilters; i++)
         pcap_freecode(&cap->filters[i].prog);
     free(cap->filter_expr);
@@ -530,6 +557,8 @@ void capture_close(capture_t *cap)
 
 const char *capture_format(const capture_t *cap)
 {
+    if (cap->live)
+        return "live";
     if (cap->ng)
         return "pcapng";
     return cap->nano ? "pcap (nanosecond)" : "pcap";
@@ -543,4 +572,462 @@ const char *capture_linktype_name(uint32_t linktype)
 const char *capture_lib_version(void)
 {
     return pcap_lib_version();
+}
+
+/* ---- live capture ------------------------------------------------------ */
+
+static uint32_t linktype_of_dlt(int dlt)
+{
+    /* the inverse of dlt_of_linktype() */
+    if (dlt == DLT_RAW)
+        return 101;
+    if (dlt == DLT_ATM_RFC1483)
+        return 100;
+    return (uint32_t)dlt;
+}
+
+static void add_warning(capture_t *cap, const char *fmt_a, const char *b)
+{
+    size_t n = strlen(cap->warnings);
+    snprintf(cap->warnings + n, sizeof cap->warnings - n, "%s%s%s%s%s", n ? "\n" : "",
+             cap->device, ": ", fmt_a, b);
+}
+
+/* One line for a failed pcap_activate: libpcap's reason, and for a
+ * permission error the remedy. */
+static void activate_error(capture_t *cap, int status, char *err, size_t errlen)
+{
+    const char *why = pcap_geterr(cap->live);
+    switch (status) {
+    case PCAP_ERROR_PERM_DENIED: {
+        char self[512];
+        ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+        if (n <= 0)
+            n = (ssize_t)snprintf(self, sizeof self, "strata");
+        self[n] = '\0';
+        snprintf(err, errlen,
+                 "%s: %s (%s); run strata as root, or give it the two capabilities it needs: "
+                 "setcap cap_net_raw,cap_net_admin=eip %s",
+                 cap->device, pcap_statustostr(status), why && *why ? why : "permission denied", self);
+        return;
+    }
+    case PCAP_ERROR_NO_SUCH_DEVICE:
+        /* libpcap's text adds nothing unless it names another cause */
+        if (why && *why && !strstr(why, "No such device"))
+            snprintf(err, errlen, "%s: no such interface (%s); strata -D lists them", cap->device, why);
+        else
+            snprintf(err, errlen, "%s: no such interface; strata -D lists them", cap->device);
+        return;
+    case PCAP_ERROR_IFACE_NOT_UP:
+        snprintf(err, errlen, "%s: the interface is down (ip link set %s up)", cap->device, cap->device);
+        return;
+    case PCAP_ERROR:
+        snprintf(err, errlen, "%s: %s", cap->device, why && *why ? why : pcap_statustostr(status));
+        return;
+    default:
+        snprintf(err, errlen, "%s: %s%s%s%s", cap->device, pcap_statustostr(status),
+                 why && *why ? " (" : "", why && *why ? why : "", why && *why ? ")" : "");
+        return;
+    }
+}
+
+int capture_default_device(char *out, size_t outlen, char *err, size_t errlen)
+{
+    pcap_if_t *all = NULL;
+    char ebuf[PCAP_ERRBUF_SIZE];
+    if (pcap_findalldevs(&all, ebuf) < 0) {
+        snprintf(err, errlen, "cannot list interfaces: %s", ebuf);
+        return -1;
+    }
+    if (!all) {
+        set_err(err, errlen, "no interfaces available for capture");
+        return -1;
+    }
+    /* libpcap sorts the list best first and tcpdump takes its head; skip
+     * what cannot be the interface meant (loopback, down, pseudo-devices
+     * such as "any" or nflog, whose connection status is "not applicable") */
+    const pcap_if_t *pick = all;
+    for (const pcap_if_t *d = all; d; d = d->next) {
+        bpf_u_int32 f = d->flags;
+        if ((f & PCAP_IF_UP) && (f & PCAP_IF_RUNNING) && !(f & PCAP_IF_LOOPBACK) &&
+            (f & PCAP_IF_CONNECTION_STATUS) != PCAP_IF_CONNECTION_STATUS_NOT_APPLICABLE) {
+            pick = d;
+            break;
+        }
+    }
+    snprintf(out, outlen, "%s", pick->name);
+    pcap_freealldevs(all);
+    return 0;
+}
+
+static void print_addr(FILE *out, const struct sockaddr *a, const struct sockaddr *mask)
+{
+    char buf[INET6_ADDRSTRLEN];
+    if (a->sa_family == AF_INET) {
+        const struct sockaddr_in *in = (const struct sockaddr_in *)(const void *)a;
+        inet_ntop(AF_INET, &in->sin_addr, buf, sizeof buf);
+        fprintf(out, "    inet %s", buf);
+        if (mask && mask->sa_family == AF_INET) {
+            uint32_t m = ntohl(((const struct sockaddr_in *)(const void *)mask)->sin_addr.s_addr);
+            int bits = 0;
+            while (m & 0x80000000u) {
+                bits++;
+                m <<= 1;
+            }
+            fprintf(out, "/%d", bits);
+        }
+        fputc('\n', out);
+    } else if (a->sa_family == AF_INET6) {
+        const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)(const void *)a;
+        inet_ntop(AF_INET6, &in6->sin6_addr, buf, sizeof buf);
+        fprintf(out, "    inet6 %s", buf);
+        if (mask && mask->sa_family == AF_INET6) {
+            const uint8_t *m = ((const struct sockaddr_in6 *)(const void *)mask)->sin6_addr.s6_addr;
+            int bits = 0;
+            for (int i = 0; i < 16; i++)
+                for (int b = 7; b >= 0; b--)
+                    bits += (m[i] >> b) & 1;
+            fprintf(out, "/%d", bits);
+        }
+        fputc('\n', out);
+    }
+}
+
+int capture_list_devices(FILE *out, char *err, size_t errlen)
+{
+    pcap_if_t *all = NULL;
+    char ebuf[PCAP_ERRBUF_SIZE];
+    if (pcap_findalldevs(&all, ebuf) < 0) {
+        snprintf(err, errlen, "cannot list interfaces: %s", ebuf);
+        return -1;
+    }
+    if (!all) {
+        set_err(err, errlen, "no interfaces available for capture");
+        return -1;
+    }
+    int i = 0;
+    for (const pcap_if_t *d = all; d; d = d->next) {
+        fprintf(out, "%d.%s", ++i, d->name);
+        if (d->description)
+            fprintf(out, " (%s)", d->description);
+        const char *flags[6];
+        int nf = 0;
+        if (d->flags & PCAP_IF_UP)
+            flags[nf++] = "Up";
+        if (d->flags & PCAP_IF_RUNNING)
+            flags[nf++] = "Running";
+        if (d->flags & PCAP_IF_LOOPBACK)
+            flags[nf++] = "Loopback";
+        if (d->flags & PCAP_IF_WIRELESS)
+            flags[nf++] = "Wireless";
+        switch (d->flags & PCAP_IF_CONNECTION_STATUS) {
+        case PCAP_IF_CONNECTION_STATUS_CONNECTED:
+            flags[nf++] = d->flags & PCAP_IF_WIRELESS ? "Associated" : "Connected";
+            break;
+        case PCAP_IF_CONNECTION_STATUS_DISCONNECTED:
+            flags[nf++] = d->flags & PCAP_IF_WIRELESS ? "Not associated" : "Disconnected";
+            break;
+        case PCAP_IF_CONNECTION_STATUS_UNKNOWN:
+            if (!(d->flags & PCAP_IF_LOOPBACK))
+                flags[nf++] = "Unknown";
+            break;
+        default:
+            break;
+        }
+        for (int k = 0; k < nf; k++)
+            fprintf(out, "%s%s", k ? ", " : " [", flags[k]);
+        fputs(nf ? "]\n" : "\n", out);
+        for (const pcap_addr_t *a = d->addresses; a; a = a->next)
+            if (a->addr)
+                print_addr(out, a->addr, a->netmask);
+    }
+    pcap_freealldevs(all);
+    return 0;
+}
+
+capture_t *capture_open_live(const cap_live_config_t *cfg, char *err, size_t errlen)
+{
+    char ebuf[PCAP_ERRBUF_SIZE];
+    char dev[256];
+    if (cfg->device) {
+        snprintf(dev, sizeof dev, "%s", cfg->device);
+    } else if (capture_default_device(dev, sizeof dev, err, errlen) < 0) {
+        return NULL;
+    }
+    capture_t *cap = calloc(1, sizeof *cap);
+    if (!cap || !(cap->device = strdup(dev))) {
+        free(cap);
+        set_err(err, errlen, "out of memory");
+        return NULL;
+    }
+    ebuf[0] = '\0';
+    cap->live = pcap_create(dev, ebuf);
+    if (!cap->live) {
+        snprintf(err, errlen, "%s: %s", dev, ebuf);
+        goto fail;
+    }
+    int snaplen = cfg->snaplen > 0 ? cfg->snaplen : CAP_MAX_SNAPLEN;
+    int kib = cfg->buffer_kib > 0 ? cfg->buffer_kib : CAP_LIVE_DEFAULT_BUFFER_KIB;
+    int status;
+    const char *what;
+    if ((status = pcap_set_snaplen(cap->live, snaplen)) != 0) {
+        what = "cannot set the snapshot length";
+        goto set_fail;
+    }
+    if ((status = pcap_set_promisc(cap->live, !cfg->no_promisc)) != 0) {
+        what = "cannot set promiscuous mode";
+        goto set_fail;
+    }
+    if ((status = pcap_set_timeout(cap->live, cfg->timeout_ms > 0 ? cfg->timeout_ms : CAP_LIVE_TIMEOUT_MS)) != 0) {
+        what = "cannot set the timeout";
+        goto set_fail;
+    }
+    if ((status = pcap_set_buffer_size(cap->live, kib > INT32_MAX / 1024 ? INT32_MAX : kib * 1024)) != 0) {
+        what = "cannot set the buffer size";
+        goto set_fail;
+    }
+    if (cfg->immediate && (status = pcap_set_immediate_mode(cap->live, 1)) != 0) {
+        what = "cannot set immediate mode";
+        goto set_fail;
+    }
+    cap->live_nano = !cfg->micro;
+    status = pcap_set_tstamp_precision(cap->live, cfg->micro ? PCAP_TSTAMP_PRECISION_MICRO
+                                                             : PCAP_TSTAMP_PRECISION_NANO);
+    if (status != 0 && !cfg->micro) {
+        /* nanoseconds are our default, not a must: fall back quietly */
+        cap->live_nano = false;
+        status = pcap_set_tstamp_precision(cap->live, PCAP_TSTAMP_PRECISION_MICRO);
+    }
+    if (status != 0) {
+        what = "cannot set the time stamp precision";
+        goto set_fail;
+    }
+    if (cfg->tstamp_type) {
+        int t = pcap_tstamp_type_name_to_val(cfg->tstamp_type);
+        if (t < 0) {
+            snprintf(err, errlen, "%s: unknown time stamp type '%s'", dev, cfg->tstamp_type);
+            goto fail;
+        }
+        status = pcap_set_tstamp_type(cap->live, t);
+        if (status < 0) {
+            what = "cannot set the time stamp type";
+            goto set_fail;
+        }
+        if (status > 0)
+            add_warning(cap, "time stamp type not supported: ", cfg->tstamp_type);
+    }
+
+    status = pcap_activate(cap->live);
+    if (status < 0) {
+        activate_error(cap, status, err, errlen);
+        goto fail;
+    }
+    if (status > 0) {
+        const char *why = pcap_geterr(cap->live);
+        if (status == PCAP_WARNING && why && *why)
+            add_warning(cap, why, "");
+        else
+            add_warning(cap, pcap_statustostr(status), "");
+    }
+    if (cfg->direction != CAP_DIR_DEFAULT) {
+        pcap_direction_t d = cfg->direction == CAP_DIR_IN    ? PCAP_D_IN
+                             : cfg->direction == CAP_DIR_OUT ? PCAP_D_OUT
+                                                             : PCAP_D_INOUT;
+        if (pcap_setdirection(cap->live, d) != 0) {
+            snprintf(err, errlen, "%s: cannot capture in one direction only: %s", dev,
+                     pcap_geterr(cap->live));
+            goto fail;
+        }
+    }
+    /* as tcpdump: "any" in the SLL2 encapsulation, which names the interface */
+    if (strcmp(dev, "any") == 0)
+        (void)pcap_set_datalink(cap->live, DLT_LINUX_SLL2);
+    if (snaplen != pcap_snapshot(cap->live)) {
+        char n[32];
+        snprintf(n, sizeof n, "%d", pcap_snapshot(cap->live));
+        add_warning(cap, "snapshot length set to ", n);
+    }
+    if (pcap_setnonblock(cap->live, 1, ebuf) < 0) {
+        snprintf(err, errlen, "%s: %s", dev, ebuf);
+        goto fail;
+    }
+    cap->live_linktype = linktype_of_dlt(pcap_datalink(cap->live));
+    cap->snaplen = (uint32_t)pcap_snapshot(cap->live);
+    /* the copy every packet is made into */
+    if (!ensure_buf(cap, cap->snaplen ? cap->snaplen : CAP_MAX_SNAPLEN)) {
+        set_err(err, errlen, "out of memory");
+        goto fail;
+    }
+    return cap;
+set_fail:
+    snprintf(err, errlen, "%s: %s: %s", dev, what, pcap_statustostr(status));
+fail:
+    capture_close(cap);
+    return NULL;
+}
+
+static int live_set_filter(capture_t *cap, const char *expr, char *err, size_t errlen)
+{
+    bpf_u_int32 net = 0, mask = PCAP_NETMASK_UNKNOWN;
+    char ebuf[PCAP_ERRBUF_SIZE];
+    if (pcap_lookupnet(cap->device, &net, &mask, ebuf) < 0)
+        mask = PCAP_NETMASK_UNKNOWN; /* only "ip broadcast" needs it */
+    struct bpf_program prog;
+    if (pcap_compile(cap->live, &prog, expr, 1, mask) < 0) {
+        snprintf(err, errlen, "invalid filter '%s': %s", expr, pcap_geterr(cap->live));
+        return -1;
+    }
+    int r = pcap_setfilter(cap->live, &prog);
+    pcap_freecode(&prog);
+    if (r < 0) {
+        snprintf(err, errlen, "cannot set the filter: %s", pcap_geterr(cap->live));
+        return -1;
+    }
+    return 0;
+}
+
+const char *capture_warnings(const capture_t *cap)
+{
+    return cap->warnings;
+}
+
+const char *capture_device(const capture_t *cap)
+{
+    return cap->device;
+}
+
+bool capture_is_live(const capture_t *cap)
+{
+    return cap->live != NULL;
+}
+
+int capture_selectable_fd(const capture_t *cap)
+{
+    return cap->live ? pcap_get_selectable_fd(cap->live) : -1;
+}
+
+int capture_poll_timeout_ms(capture_t *cap)
+{
+    if (!cap->live)
+        return -1;
+    const struct timeval *tv = pcap_get_required_select_timeout(cap->live);
+    if (!tv)
+        return -1;
+    long ms = (long)tv->tv_sec * 1000 + tv->tv_usec / 1000;
+    return ms < 1 ? 1 : ms > 60000 ? 60000 : (int)ms;
+}
+
+/* libpcap's callback: the data lives in the ring only until we return,
+ * so it is copied first; the handler works on the copy. */
+static void live_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
+{
+    capture_t *cap = (capture_t *)(void *)user;
+    if (cap->stop)
+        return;
+    uint32_t n = h->caplen <= cap->bufcap ? h->caplen : (uint32_t)cap->bufcap;
+    memcpy(cap->buf, bytes, n);
+    cap_packet_t pkt;
+    pkt.data = cap->buf;
+    pkt.caplen = n;
+    pkt.len = h->len;
+    pkt.ts_sec = (int64_t)h->ts.tv_sec;
+    /* with PCAP_TSTAMP_PRECISION_NANO, tv_usec holds nanoseconds */
+    pkt.ts_nsec = cap->live_nano ? (uint32_t)h->ts.tv_usec : (uint32_t)h->ts.tv_usec * 1000u;
+    pkt.linktype = cap->live_linktype;
+    pkt.index = ++cap->nrec;
+    if (cap->cb(cap->cb_user, &pkt)) {
+        cap->stop = true;
+        pcap_breakloop(cap->live);
+    }
+}
+
+int capture_dispatch(capture_t *cap, int max, cap_handler fn, void *user, char *err, size_t errlen)
+{
+    if (!cap->live) {
+        set_err(err, errlen, "not a live capture");
+        return CAP_ERROR;
+    }
+    cap->cb = fn;
+    cap->cb_user = user;
+    cap->stop = false;
+    int r = pcap_dispatch(cap->live, max, live_packet, (u_char *)(void *)cap);
+    if (r == PCAP_ERROR) {
+        snprintf(err, errlen, "%s: %s", cap->device, pcap_geterr(cap->live));
+        return CAP_ERROR;
+    }
+    if (r == PCAP_ERROR_BREAK || cap->stop)
+        return CAP_STOP;
+    return r;
+}
+
+int capture_dispatch_wait(capture_t *cap, cap_handler fn, void *user, char *err, size_t errlen)
+{
+    char ebuf[PCAP_ERRBUF_SIZE];
+    if (!cap->live) {
+        set_err(err, errlen, "not a live capture");
+        return CAP_ERROR;
+    }
+    if (pcap_setnonblock(cap->live, 0, ebuf) < 0) {
+        snprintf(err, errlen, "%s: %s", cap->device, ebuf);
+        return CAP_ERROR;
+    }
+    int r = capture_dispatch(cap, -1, fn, user, err, errlen);
+    if (pcap_setnonblock(cap->live, 1, ebuf) < 0 && r != CAP_ERROR) {
+        snprintf(err, errlen, "%s: %s", cap->device, ebuf);
+        return CAP_ERROR;
+    }
+    return r;
+}
+
+void capture_breakloop(capture_t *cap)
+{
+    if (cap && cap->live)
+        pcap_breakloop(cap->live);
+}
+
+int capture_stats(capture_t *cap, cap_stats_t *st, char *err, size_t errlen)
+{
+    memset(st, 0, sizeof *st);
+    if (!cap->live) {
+        set_err(err, errlen, "not a live capture");
+        return -1;
+    }
+    struct pcap_stat ps;
+    memset(&ps, 0, sizeof ps);
+    if (pcap_stats(cap->live, &ps) < 0) {
+        snprintf(err, errlen, "%s: %s", cap->device, pcap_geterr(cap->live));
+        return -1;
+    }
+    st->recv = ps.ps_recv;
+    st->drop = ps.ps_drop;
+    st->ifdrop = ps.ps_ifdrop;
+    return 0;
+}
+
+bool capture_linktype(const capture_t *cap, uint32_t *linktype)
+{
+    if (cap->live) {
+        *linktype = cap->live_linktype;
+        return true;
+    }
+    if (cap->ng) {
+        if (!cap->nifaces)
+            return false;
+        *linktype = cap->ifaces[0].linktype;
+        return true;
+    }
+    *linktype = cap->linktype;
+    return true;
+}
+
+uint32_t capture_snaplen(const capture_t *cap)
+{
+    if (cap->ng)
+        return cap->nifaces && cap->ifaces[0].snaplen ? cap->ifaces[0].snaplen : CAP_MAX_SNAPLEN;
+    return cap->snaplen ? cap->snaplen : CAP_MAX_SNAPLEN;
+}
+
+bool capture_nano(const capture_t *cap)
+{
+    return cap->live ? cap->live_nano : cap->nano;
 }

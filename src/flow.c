@@ -12,6 +12,7 @@
 #include "registry.h"
 #include "stream.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,6 +22,7 @@
 #define TIMEOUT_OTHER (60 * NS_PER_SEC)       /* UDP, ICMP */
 #define EXPIRE_MAX_PER_PACKET 8               /* expiry work one packet may do */
 #define STREAM_POOL_BUFS 256                  /* streams reassembling at once */
+#define SPILL_BUF (64 * 1024)                 /* stdio buffer of the spill file */
 
 enum tclass { TC_TCP_OPEN, TC_TCP_CLOSED, TC_OTHER, TC_COUNT };
 static const int64_t class_timeout[TC_COUNT] = {TIMEOUT_TCP_OPEN, TIMEOUT_TCP_CLOSED, TIMEOUT_OTHER};
@@ -51,11 +53,14 @@ struct flow_table {
     uint32_t nslots;      /* power of two, >= 2 * max */
     int32_t *slots;       /* flow index + 1, 0 empty */
     flow_t *flows;
-    int32_t free_head;    /* free flows chained through next */
+    int32_t free_head;    /* released flows chained through next */
+    uint32_t unused;      /* flows [unused, max) were never handed out */
     int32_t head[TC_COUNT], tail[TC_COUNT];
     uint32_t next_id;
     FILE *spill;          /* finished records, at (id - 1) * sizeof */
     bool spill_failed;
+    size_t recsize;       /* bytes of each record in the spill file */
+    char *spill_buf;
     int64_t now;
     int32_t current;      /* the flow of the packet being dissected, or -1 */
     flow_stats_t st;
@@ -137,11 +142,12 @@ static void slot_delete(flow_table_t *ft, uint32_t s)
 
 /* ---- create and finish ------------------------------------------------- */
 
-flow_table_t *flow_table_new(uint32_t max_flows, char *err, size_t errlen)
+flow_table_t *flow_table_new(uint32_t max_flows, bool keep_ladder, char *err, size_t errlen)
 {
     flow_table_t *ft = calloc(1, sizeof *ft);
     if (!ft)
         goto oom;
+    ft->recsize = keep_ladder ? sizeof(flow_rec_t) : offsetof(flow_rec_t, ladder);
     if (max_flows < 1)
         max_flows = 1;
     ft->max = max_flows;
@@ -163,9 +169,15 @@ flow_table_t *flow_table_new(uint32_t max_flows, char *err, size_t errlen)
         flow_table_free(ft);
         return NULL;
     }
-    for (uint32_t i = 0; i < max_flows; i++)
-        ft->flows[i].next = (int32_t)i + 1 < (int32_t)max_flows ? (int32_t)i + 1 : -1;
-    ft->free_head = 0;
+    /* the spill file's buffer is ours, allocated now, not on first use */
+    ft->spill_buf = malloc(SPILL_BUF);
+    if (!ft->spill_buf)
+        goto oom;
+    setvbuf(ft->spill, ft->spill_buf, _IOFBF, SPILL_BUF);
+    /* flows are handed out from the untouched end first, so that pages of
+     * the table become resident only as flows are used */
+    ft->free_head = -1;
+    ft->unused = 0;
     for (int t = 0; t < TC_COUNT; t++)
         ft->head[t] = ft->tail[t] = -1;
     ft->next_id = 1;
@@ -184,6 +196,7 @@ void flow_table_free(flow_table_t *ft)
         return;
     if (ft->spill)
         fclose(ft->spill);
+    free(ft->spill_buf);
     reasm_pool_free(&ft->streams);
     if (ft->frags_ok)
         ipfrag_free(&ft->frags);
@@ -192,8 +205,14 @@ void flow_table_free(flow_table_t *ft)
     free(ft);
 }
 
-const flow_stats_t *flow_table_stats(const flow_table_t *ft)
+const flow_stats_t *flow_table_stats(flow_table_t *ft)
 {
+    ft->st.stream_messages = ft->sst.messages;
+    ft->st.stream_gaps = ft->sst.gaps;
+    ft->st.stream_overflows = ft->sst.overflows;
+    ft->st.frag_reassembled = ft->frags.st.reassembled;
+    ft->st.frag_timed_out = ft->frags.st.timed_out;
+    ft->st.frag_dropped = ft->frags.st.dropped;
     return &ft->st;
 }
 
@@ -242,8 +261,8 @@ static void spill_write(flow_table_t *ft, const flow_rec_t *r)
 {
     if (ft->spill_failed)
         return;
-    if (fseeko(ft->spill, (off_t)(r->id - 1) * (off_t)sizeof *r, SEEK_SET) != 0 ||
-        fwrite(r, sizeof *r, 1, ft->spill) != 1)
+    if (fseeko(ft->spill, (off_t)(r->id - 1) * (off_t)ft->recsize, SEEK_SET) != 0 ||
+        fwrite(r, ft->recsize, 1, ft->spill) != 1)
         ft->spill_failed = true;
 }
 
@@ -299,11 +318,16 @@ static void evict_one(flow_table_t *ft)
 
 static int32_t flow_create(flow_table_t *ft, const flow_key_t *k, uint32_t h, bool orig_is_a)
 {
-    if (ft->free_head < 0)
-        evict_one(ft);
-    int32_t i = ft->free_head;
+    int32_t i;
+    if (ft->free_head < 0 && ft->unused < ft->max) {
+        i = (int32_t)ft->unused++;
+    } else {
+        if (ft->free_head < 0)
+            evict_one(ft);
+        i = ft->free_head;
+        ft->free_head = ft->flows[i].next;
+    }
     flow_t *f = &ft->flows[i];
-    ft->free_head = f->next;
     memset(f, 0, sizeof *f);
     f->key = *k;
     f->hash = h;
@@ -510,6 +534,8 @@ static void track_tcp(flow_table_t *ft, record_t *r, dctx_t *x, layer_t *l, cons
     seg.win = (uint32_t)fu(r, l, "win");
     seg.len = (uint32_t)fu(r, l, "len");
     seg.ts_ns = ft->now;
+    /* payload cut by the snaplen: Zeek cannot deliver it (a gap) */
+    seg.truncated = x->has_payload && cur_left(&x->payload) < seg.len;
     if (seg.flags & TCPF_SYN)
         seg.has_wscale = syn_wscale(r, l, &seg.wscale);
 
@@ -520,7 +546,7 @@ static void track_tcp(flow_table_t *ft, record_t *r, dctx_t *x, layer_t *l, cons
     int32_t s = slot_find(ft, &k, h);
     bool pure_syn = (seg.flags & (TCPF_SYN | TCPF_ACK)) == TCPF_SYN;
     int32_t i = s >= 0 ? ft->slots[s] - 1 : -1;
-    if (i >= 0 && pure_syn && tcp_conn_reusable(&ft->flows[i].tcp)) {
+    if (i >= 0 && pure_syn && tcp_conn_is_reuse(&ft->flows[i].tcp, &seg)) {
         /* a new connection on a finished tuple: a new flow (Zeek) */
         flow_release(ft, i, FE_REUSED);
         ft->st.reused++;
@@ -548,6 +574,10 @@ static void track_tcp(flow_table_t *ft, record_t *r, dctx_t *x, layer_t *l, cons
     tcp_conn_update(&f->tcp, &seg, &res);
     account(f, from_orig, ip_len_of(r, net), seg.len, ft->now);
     f->rec.nsegs++;
+    if (!f->rec.isn_known[seg.dir]) {
+        f->rec.isn_known[seg.dir] = true;
+        f->rec.isn[seg.dir] = seg.seq;
+    }
     for (unsigned b = 0; b < TA_COUNT; b++)
         if (res.analysis & (1u << b))
             f->rec.analysis[b]++;
@@ -728,8 +758,10 @@ int flow_foreach(flow_table_t *ft, void (*each)(void *arg, const flow_rec_t *rec
         return -1;
     flow_rec_t rec;
     for (uint32_t id = 1; id < ft->next_id; id++) {
-        if (fread(&rec, sizeof rec, 1, ft->spill) != 1)
+        if (fread(&rec, ft->recsize, 1, ft->spill) != 1)
             return -1;
+        if (ft->recsize < sizeof rec)
+            rec.ladder_n = 0;
         if (rec.valid)
             each(arg, &rec);
     }

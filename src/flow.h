@@ -23,6 +23,8 @@
 #define FLOW_LADDER_HEAD 16  /* first segments kept for the ladder */
 #define FLOW_LADDER_TAIL 16  /* and the last ones */
 
+/* How a record left the table: still there when the capture ended, idle
+ * past its timeout, evicted to make room, or ended by a new SYN. */
 enum flow_end { FE_OPEN = 0, FE_TIMEOUT, FE_EVICTED, FE_REUSED };
 
 /* One segment's key facts, for the ladder diagram. */
@@ -56,6 +58,8 @@ typedef struct flow_rec {
     char history[TCP_HISTORY_MAX + 1];
     char service[12];
     uint32_t nsegs;      /* TCP segments seen */
+    uint32_t isn[2];     /* TCP: first sequence number of orig, resp (for the ladder) */
+    bool isn_known[2];
     uint8_t ladder_n;
     seg_fact_t ladder[FLOW_LADDER_HEAD + FLOW_LADDER_TAIL];
 } flow_rec_t;
@@ -65,12 +69,16 @@ typedef struct flow_stats {
     uint64_t tcp, udp, icmp;
     uint32_t max_active, active;
     uint32_t max_flows;
+    uint64_t stream_messages, stream_gaps, stream_overflows;
+    uint64_t frag_reassembled, frag_timed_out, frag_dropped;
 } flow_stats_t;
 
 typedef struct flow_table flow_table_t;
 
-/* NULL (with the reason in err) when the table cannot be allocated. */
-flow_table_t *flow_table_new(uint32_t max_flows, char *err, size_t errlen);
+/* NULL (with the reason in err) when the table cannot be allocated.
+ * keep_ladder: records keep their segment ladders (--flow ID); without
+ * it the spill file holds only the summary part of each record. */
+flow_table_t *flow_table_new(uint32_t max_flows, bool keep_ladder, char *err, size_t errlen);
 void flow_table_free(flow_table_t *ft);
 
 /* The engine hook: called after every depth-0 layer dissected without
@@ -88,6 +96,6 @@ void flow_finish(flow_table_t *ft);
 int flow_foreach(flow_table_t *ft, void (*each)(void *arg, const flow_rec_t *rec), void *arg);
 /* The number of flows ever created (ids run 1..n). */
 uint32_t flow_count(const flow_table_t *ft);
-const flow_stats_t *flow_table_stats(const flow_table_t *ft);
+const flow_stats_t *flow_table_stats(flow_table_t *ft);
 
 #endif

@@ -11,6 +11,9 @@
 
 #include "capture.h"
 #include "engine.h"
+#include "flow.h"
+#include "flow_report.h"
+#include "live.h"
 #include "registry.h"
 #include "render.h"
 #include "stats.h"
@@ -31,13 +34,18 @@ struct options {
     unsigned t_count;
     bool quiet;
     char *filter;
+    struct live_options live; /* -i, -w, -Z ...: live.h */
+    flow_report_opts_t flow;  /* --flows, --sort, --flow ID */
+    bool flows_only;          /* --flows-only, -q --flows: the summary alone */
+    uint32_t max_flows;       /* --max-flows */
 };
 
 static void usage(FILE *out)
 {
-    fputs("Usage: strata [options] -r FILE [filter expression]\n"
+    fputs("Usage: strata [options] [-r FILE | -i IFACE] [filter expression]\n"
           "\n"
-          "Read a pcap or pcapng capture and show every layer of every packet.\n"
+          "Read a pcap or pcapng capture, or capture live, and show every layer of\n"
+          "every packet.\n"
           "\n"
           "  -r FILE          read packets from FILE (pcap or pcapng; '-' for stdin)\n"
           "  -c N             stop after N packets\n"
@@ -57,6 +65,7 @@ static void usage(FILE *out)
           "A filter expression (pcap-filter(7) syntax, as tcpdump) may follow the options:\n"
           "  strata -r web.pcap tcp port 80\n",
           out);
+    live_usage(out);
 }
 
 static char *join_args(int argc, char **argv)
@@ -78,7 +87,8 @@ static char *join_args(int argc, char **argv)
 
 static int parse_options(int argc, char **argv, struct options *o)
 {
-    enum { OPT_JSON = 256, OPT_COLOR, OPT_VERSION, OPT_NO_STATS };
+    enum { OPT_JSON = 256, OPT_COLOR, OPT_VERSION, OPT_NO_STATS, OPT_FLOWS, OPT_FLOWS_ONLY,
+           OPT_SORT, OPT_FLOW, OPT_MAX_FLOWS };
     static const struct option longopts[] = {
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, OPT_VERSION},
@@ -86,13 +96,19 @@ static int parse_options(int argc, char **argv, struct options *o)
         {"color", required_argument, NULL, OPT_COLOR},
         {"colour", required_argument, NULL, OPT_COLOR},
         {"no-stats", no_argument, NULL, OPT_NO_STATS},
+        {"flows", no_argument, NULL, OPT_FLOWS},
+        {"flows-only", no_argument, NULL, OPT_FLOWS_ONLY},
+        {"sort", required_argument, NULL, OPT_SORT},
+        {"flow", required_argument, NULL, OPT_FLOW},
+        {"max-flows", required_argument, NULL, OPT_MAX_FLOWS},
+        LIVE_LONGOPTS,
         {NULL, 0, NULL, 0},
     };
     memset(o, 0, sizeof *o);
     o->stats = true;
-    int c;
+    int c, rc;
     /* '+': options stop at the first word of the filter expression */
-    while ((c = getopt_long(argc, argv, "+r:c:vxqtnh", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "+r:c:vxqtnh" LIVE_SHORTOPTS, longopts, NULL)) != -1) {
         switch (c) {
         case 'r': o->read_file = optarg; break;
         case 'c': {
@@ -117,6 +133,33 @@ static int parse_options(int argc, char **argv, struct options *o)
             printf("strata %s\n%s\n", STRATA_VERSION, capture_lib_version());
             exit(0);
         case OPT_NO_STATS: o->stats = false; break;
+        case OPT_FLOWS: o->flow.flows = true; break;
+        case OPT_FLOWS_ONLY:
+            o->flow.flows = true;
+            o->flows_only = true;
+            break;
+        case OPT_SORT:
+            if (!flow_sort_parse(optarg, &o->flow.sort)) {
+                fprintf(stderr, "strata: --sort: expected bytes, pkts, duration or start, not '%s'\n", optarg);
+                return 2;
+            }
+            break;
+        case OPT_FLOW:
+        case OPT_MAX_FLOWS: {
+            char *end;
+            errno = 0;
+            unsigned long v = strtoul(optarg, &end, 10);
+            if (errno || *end || v == 0 || v > 0x7fffffffUL || optarg[0] == '-') {
+                fprintf(stderr, "strata: --%s: expected a number from 1, not '%s'\n",
+                        c == OPT_FLOW ? "flow" : "max-flows", optarg);
+                return 2;
+            }
+            if (c == OPT_FLOW)
+                o->flow.ladder_id = (uint32_t)v;
+            else
+                o->max_flows = (uint32_t)v;
+            break;
+        }
         case OPT_COLOR:
             if (strcmp(optarg, "auto") == 0)
                 o->color = COLOR_AUTO;
@@ -130,15 +173,21 @@ static int parse_options(int argc, char **argv, struct options *o)
             }
             break;
         default:
-            fputs("Try 'strata --help' for more information.\n", stderr);
+            rc = live_option(&o->live, c, optarg); /* -i, -w, -Z ...: live.c */
+            if (rc == 0)
+                break;
+            if (rc == LIVE_OPT_NOT_MINE)
+                fputs("Try 'strata --help' for more information.\n", stderr);
             return 2;
         }
     }
-    if (!o->read_file) {
-        fputs("strata: no capture to read: give -r FILE (or -r - for standard input)\n", stderr);
-        fputs("Try 'strata --help' for more information.\n", stderr);
+    /* without -r: a live capture (live.c) */
+    if (live_check(&o->live, o->read_file) != 0)
         return 2;
-    }
+    /* -q --flows: the summary alone, as --flows-only */
+    if (o->quiet && o->flow.flows)
+        o->flows_only = true;
+    o->flow.json = o->mode == MODE_JSON;
     if (o->hex && o->mode == MODE_JSON) {
         fputs("strata: -x cannot be combined with --json (JSON Lines must stay one object per line)\n",
               stderr);
@@ -185,6 +234,9 @@ struct run {
     source_t src;            /* the file or interface, and the -w file */
     bool show;               /* dissect and print (with -w: only with --print) */
     record_t *rec;
+    flow_table_t *flows;     /* every TCP/UDP/ICMP flow; NULL when not dissecting */
+    engine_hooks_t hooks;    /* the flow table's engine hook */
+    bool print;              /* render each packet (not with --flows-only) */
     outbuf_t ob;
     render_ctx_t rctx;
     bool flush_each;         /* stdout is a terminal */
@@ -218,7 +270,10 @@ static int handle_packet(void *user, const cap_packet_t *pkt)
     }
     if (run->show) {
         record_t *rec = run->rec;
-        engine_dissect(rec, pkt->data, pkt->caplen, pkt->len, pkt->linktype, NULL);
+        /* the record's frame number and time first: the flow hook reads them */
+        rec->frame = pkt->index;
+        flow_tick(run->flows, pkt->ts_sec * 1000000000LL + pkt->ts_nsec);
+        engine_dissect(rec, pkt->data, pkt->caplen, pkt->len, pkt->linktype, &run->hooks);
         rec->frame = pkt->index;
         rec->ts_sec = pkt->ts_sec;
         rec->ts_nsec = pkt->ts_nsec;
@@ -227,6 +282,8 @@ static int handle_packet(void *user, const cap_packet_t *pkt)
             ob_flush(&run->ob);
             note_unknown_linktype(run->src.name, pkt->linktype, run->unknown_lt, &run->nunknown);
         }
+        if (!run->print)
+            return o->count && run->handled >= o->count;
         switch (o->mode) {
         case MODE_LINE: render_line(&run->ob, &run->rctx, rec); break;
         case MODE_VERBOSE: render_verbose(&run->ob, &run->rctx, rec); break;
@@ -305,17 +362,14 @@ static int end_of_run(struct run *run)
 {
     const struct options *o = run->o;
     char err[768];
+    /* the flow summary after the last packet (its own errors are printed
+     * by flow_report and make the exit status non-zero) */
+    bool flows_failed = run->flows && (o->flow.flows || o->flow.ladder_id) &&
+                        flow_report(run->flows, &o->flow, &run->ob, &run->rctx, run->src.name) < 0;
     ob_flush(&run->ob);
-    if (run->src.save) {
-        uint64_t skipped = savefile_skipped(run->src.save);
-        if (skipped)
-            fprintf(stderr, "strata: %s: %llu packet%s of another link type not written (a pcap file holds one)\n",
-                    savefile_name(run->src.save), (unsigned long long)skipped, skipped == 1 ? "" : "s");
-        if (savefile_close(run->src.save, err, sizeof err) < 0 && !run->failed) {
-            snprintf(run->err, sizeof run->err, "%s", err);
-            run->failed = true;
-        }
-        run->src.save = NULL;
+    if (source_close_output(&run->src, err, sizeof err) < 0 && !run->failed) {
+        snprintf(run->err, sizeof run->err, "%s", err);
+        run->failed = true;
     }
     if (run->failed)
         fprintf(stderr, "strata: %s\n", run->err);
@@ -324,6 +378,8 @@ static int end_of_run(struct run *run)
     if (o->stats) {
         if (run->show)
             stats_print(&run->st, stderr);
+        if (run->flows)
+            flow_stats_print(run->flows, stderr);
         if (capture_is_live(run->src.cap))
             live_print_stats(stderr, run->src.cap, run->handled);
         else if (!run->show)
@@ -332,7 +388,9 @@ static int end_of_run(struct run *run)
     }
     capture_close(run->src.cap);
     run->src.cap = NULL;
-    return run->failed ? 1 : 0;
+    flow_table_free(run->flows);
+    run->flows = NULL;
+    return run->failed || flows_failed ? 1 : 0;
 }
 
 int main(int argc, char **argv)
@@ -366,7 +424,20 @@ int main(int argc, char **argv)
         free(o.filter);
         return 1;
     }
-    run.show = !o.live.write_file || o.live.print;
+    run.show = !o.live.write_file || o.live.print || o.flow.flows || o.flow.ladder_id;
+    run.print = run.show && !o.flows_only && (!o.live.write_file || o.live.print);
+    if (run.show) {
+        run.flows = flow_table_new(o.max_flows ? o.max_flows : FLOW_DEFAULT_MAX,
+                                  o.flow.ladder_id != 0, err, sizeof err);
+        if (!run.flows) {
+            fprintf(stderr, "strata: %s\n", err);
+            capture_close(run.src.cap);
+            free(o.filter);
+            return 1;
+        }
+        run.hooks.layer = flow_layer_hook;
+        run.hooks.ctx = run.flows;
+    }
     ob_init(&run.ob, obuf, sizeof obuf, STDOUT_FILENO);
     render_ctx_init(&run.rctx);
     run.rctx.quiet = o.quiet;

@@ -36,7 +36,7 @@ static void put_ts9(outbuf_t *ob, int64_t ns)
     ob_u64_pad(ob, (uint64_t)frac, 9, '0');
 }
 
-static const char *const end_names[] = {"open", "timeout", "evicted", "reused"};
+static const char *const end_names[] = {"capture_end", "timeout", "evicted", "reused"};
 
 void render_flow_json(outbuf_t *ob, const flow_rec_t *r)
 {
@@ -225,7 +225,7 @@ static void put_flags(outbuf_t *ob, uint16_t flags)
         ob_puts(ob, "none");
 }
 
-#define LADDER_ARROW 34
+#define LADDER_ARROW 44
 #define LADDER_STATE 13
 
 static void pad_to(outbuf_t *ob, size_t start, size_t col)
@@ -258,17 +258,20 @@ static void ladder_line(outbuf_t *ob, const flow_rec_t *r, const seg_fact_t *s)
     char abuf[96];
     outbuf_t a;
     ob_init(&a, abuf, sizeof abuf, -1);
+    /* sequence numbers relative to each side's first, as Wireshark shows */
+    uint32_t sbase = r->isn_known[s->dir] ? r->isn[s->dir] : 0;
+    uint32_t abase = r->isn_known[s->dir ^ 1] ? r->isn[s->dir ^ 1] : 0;
     ob_putc(&a, ' ');
     put_flags(&a, s->flags);
     ob_puts(&a, " seq ");
-    ob_u64(&a, s->seq);
+    ob_u64(&a, (uint32_t)(s->seq - sbase));
+    if (s->len) {
+        ob_putc(&a, ':');
+        ob_u64(&a, (uint32_t)(s->seq - sbase + s->len));
+    }
     if (s->flags & TCPF_ACK) {
         ob_puts(&a, " ack ");
-        ob_u64(&a, s->ack);
-    }
-    if (s->len) {
-        ob_puts(&a, " len ");
-        ob_u64(&a, s->len);
+        ob_u64(&a, (uint32_t)(s->ack - abase));
     }
     ob_putc(&a, ' ');
     size_t body = a.len < LADDER_ARROW - 4 ? a.len : LADDER_ARROW - 4;
@@ -335,13 +338,18 @@ void render_flow_ladder(outbuf_t *ob, const flow_rec_t *r)
         ob_puts(ob, " from the server)\n");
         return;
     }
-    ob_puts(ob, "  frame     time        client");
-    char hdr[128];
+    ob_puts(ob, "  (sequence numbers relative to each side's first)\n");
+    char hdr[160];
     outbuf_t h;
     ob_init(&h, hdr, sizeof hdr, -1);
-    pad_to(&h, 0, LADDER_STATE + 1 + LADDER_ARROW + 1 - 6);
+    ob_puts(&h, "  frame");
+    pad_to(&h, 0, 10);
+    ob_puts(&h, "time");
+    pad_to(&h, 0, 22);
+    ob_puts(&h, "client");
+    pad_to(&h, 0, 22 + LADDER_STATE + 1 + LADDER_ARROW + 1);
+    ob_puts(&h, "server\n");
     ob_write(ob, hdr, h.len);
-    ob_puts(ob, "server\n");
     for (unsigned i = 0; i < r->ladder_n; i++) {
         if (i == FLOW_LADDER_HEAD && r->nsegs > (uint32_t)r->ladder_n) {
             ob_puts(ob, "  ... ");

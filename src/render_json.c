@@ -1,6 +1,7 @@
 /* render_json.c - JSON Lines, exactly per ../shared/spec/output.md. */
 #include "dissector.h"
 #include "render.h"
+#include "tcp_state.h"
 
 static void json_value(outbuf_t *ob, const record_t *r, unsigned *i, unsigned end);
 
@@ -26,11 +27,6 @@ static void json_members(outbuf_t *ob, const record_t *r, unsigned i, unsigned e
         json_value(ob, r, &i, end);
     }
 }
-
-static const char *const tcp_state_names[] = {
-    "CLOSED", "LISTEN", "SYN_SENT", "SYN_RECEIVED", "ESTABLISHED", "FIN_WAIT_1",
-    "FIN_WAIT_2", "CLOSE_WAIT", "CLOSING", "LAST_ACK", "TIME_WAIT",
-};
 
 static void json_value(outbuf_t *ob, const record_t *r, unsigned *i, unsigned end)
 {
@@ -93,6 +89,21 @@ void render_json(outbuf_t *ob, const record_t *r)
         json_members(ob, r, l->f_first, (unsigned)l->f_first + l->f_count, true, true);
         if (l->depth)
             ob_puts(ob, ",\"quoted\":true");
+        if (l->src && (li == 0 || r->layers[li - 1].src != l->src)) {
+            /* the first layer dissected from bytes of several frames */
+            const rec_source_t *s = &r->sources[l->src];
+            ob_puts(ob, ",\"reassembled\":{\"kind\":\"");
+            ob_puts(ob, s->kind);
+            ob_puts(ob, "\",\"len\":");
+            ob_u64(ob, s->len);
+            ob_puts(ob, ",\"frames\":[");
+            for (unsigned i = 0; i < s->nframes; i++) {
+                if (i)
+                    ob_putc(ob, ',');
+                ob_u64(ob, s->frames[i]);
+            }
+            ob_puts(ob, "]}");
+        }
         if (l->status == LS_TRUNCATED)
             ob_puts(ob, ",\"truncated\":true");
         else if (l->status == LS_ERROR) {
@@ -107,9 +118,9 @@ void render_json(outbuf_t *ob, const record_t *r)
         ob_puts(ob, ",\"flow\":{\"id\":");
         ob_u64(ob, r->flow.id);
         ob_puts(ob, r->flow.dir ? ",\"dir\":\"resp\"" : ",\"dir\":\"orig\"");
-        if (r->flow.state < sizeof tcp_state_names / sizeof tcp_state_names[0]) {
+        if (r->flow.tcp) {
             ob_puts(ob, ",\"state\":\"");
-            ob_puts(ob, tcp_state_names[r->flow.state]);
+            ob_puts(ob, tcp_state_name(r->flow.state));
             ob_putc(ob, '"');
         }
         if (r->flow.event) {

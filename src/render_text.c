@@ -4,6 +4,7 @@
 
 #include "dissector.h"
 #include "render.h"
+#include "tcp_state.h"
 
 void render_ctx_init(render_ctx_t *rc)
 {
@@ -69,6 +70,24 @@ static void put_status(outbuf_t *ob, const layer_t *l)
     }
 }
 
+/* "reassembled from frames 4,5,7" for the first layer of a source */
+static void put_reassembled(outbuf_t *ob, const record_t *r, const layer_t *l)
+{
+    if (!l->src || (l > r->layers && l[-1].src == l->src))
+        return;
+    const rec_source_t *s = &r->sources[l->src];
+    ob_puts(ob, " [reassembled from frame");
+    ob_puts(ob, s->nframes == 1 ? " " : "s ");
+    for (unsigned i = 0; i < s->nframes; i++) {
+        if (i)
+            ob_putc(ob, ',');
+        ob_u64(ob, s->frames[i]);
+    }
+    if (s->frames_cut)
+        ob_puts(ob, ",...");
+    ob_putc(ob, ']');
+}
+
 static void put_summary(outbuf_t *ob, const record_t *r, const layer_t *l)
 {
     if (l->proto->summary)
@@ -76,6 +95,7 @@ static void put_summary(outbuf_t *ob, const record_t *r, const layer_t *l)
     else
         ob_puts(ob, l->proto->name);
     put_status(ob, l);
+    put_reassembled(ob, r, l);
 }
 
 static void put_addr(outbuf_t *ob, const field_t *f)
@@ -84,6 +104,31 @@ static void put_addr(outbuf_t *ob, const field_t *f)
         ob_ipv4(ob, f->v.b);
     else if (f->type == FT_IPV6)
         ob_ipv6(ob, f->v.b);
+}
+
+/* After a TCP segment: its analysis marks and the step it is in the
+ * connection's life, "[handshake 1/3] CLOSED -> SYN_SENT". */
+static void put_flow_suffix(outbuf_t *ob, const record_t *r)
+{
+    if (!r->flow.present || !r->flow.tcp)
+        return;
+    for (unsigned b = 0; b < TA_COUNT; b++)
+        if (r->flow.analysis & (1u << b)) {
+            ob_puts(ob, " [");
+            ob_puts(ob, tcp_analysis_name(b));
+            ob_putc(ob, ']');
+        }
+    if (r->flow.event && strcmp(r->flow.event, "retransmission") != 0) {
+        ob_puts(ob, " [");
+        ob_puts(ob, r->flow.event);
+        ob_putc(ob, ']');
+    }
+    if (r->flow.state != r->flow.state_before) {
+        ob_putc(ob, ' ');
+        ob_puts(ob, tcp_state_name(r->flow.state_before));
+        ob_puts(ob, " -> ");
+        ob_puts(ob, tcp_state_name(r->flow.state));
+    }
 }
 
 /* One line: timestamp, "IP src.port > dst.port:" from the outermost
@@ -168,6 +213,7 @@ void render_line(outbuf_t *ob, render_ctx_t *rc, const record_t *r)
         put_summary(ob, r, l);
         any = true;
     }
+    put_flow_suffix(ob, r);
     ob_putc(ob, '\n');
 }
 
@@ -265,6 +311,58 @@ static void put_value(outbuf_t *ob, const record_t *r, unsigned *i, unsigned end
     *i = next;
 }
 
+/* -v: the flow this segment or datagram belongs to, who is client and
+ * who is server, and (TCP) both endpoints' states. */
+static void put_flow_line(outbuf_t *ob, const record_t *r, const layer_t *tl)
+{
+    const layer_t *nl = NULL;
+    for (const layer_t *p = tl; p-- > r->layers;)
+        if (p->depth == 0 && p->osi == 3) {
+            nl = p;
+            break;
+        }
+    const field_t *src = nl ? layer_field(r, nl, "src") : NULL;
+    const field_t *dst = nl ? layer_field(r, nl, "dst") : NULL;
+    if (!src || !dst)
+        return;
+    const rec_flow_t *fl = &r->flow;
+    const field_t *ch = fl->dir == 0 ? src : dst, *sv = fl->dir == 0 ? dst : src;
+    put_osi_label(ob, 4);
+    ob_puts(ob, "flow ");
+    ob_u64(ob, fl->id);
+    ob_puts(ob, ": client ");
+    put_addr(ob, ch);
+    ob_putc(ob, ':');
+    ob_u64(ob, fl->orig_port);
+    ob_puts(ob, " (");
+    ob_puts(ob, port_note(fl->orig_port));
+    ob_puts(ob, ") -> server ");
+    put_addr(ob, sv);
+    ob_putc(ob, ':');
+    ob_u64(ob, fl->resp_port);
+    ob_puts(ob, " (");
+    ob_puts(ob, port_note(fl->resp_port));
+    ob_puts(ob, fl->dir == 0 ? "), sent by the client" : "), sent by the server");
+    if (fl->tcp) {
+        uint8_t cst = fl->dir == 0 ? fl->state : fl->peer_state;
+        uint8_t sst = fl->dir == 0 ? fl->peer_state : fl->state;
+        ob_puts(ob, "; client ");
+        ob_puts(ob, tcp_state_name(cst));
+        ob_puts(ob, ", server ");
+        ob_puts(ob, tcp_state_name(sst));
+        if (fl->event) {
+            ob_puts(ob, "; ");
+            ob_puts(ob, fl->event);
+        }
+        if (fl->rtt_ns >= 0) {
+            ob_puts(ob, "; handshake RTT ");
+            ob_u64(ob, (uint64_t)(fl->rtt_ns / 1000));
+            ob_puts(ob, " us");
+        }
+    }
+    ob_putc(ob, '\n');
+}
+
 static void put_absent(outbuf_t *ob, unsigned osi, bool after_transport)
 {
     put_osi_label(ob, osi);
@@ -321,12 +419,15 @@ void render_verbose(outbuf_t *ob, render_ctx_t *rc, const record_t *r)
         ob_puts(ob, l->proto->title);
         if (rc->color)
             ob_puts(ob, COLOR_RESET);
+        put_reassembled(ob, r, l);
         if (l->f_count) {
             ob_puts(ob, ": ");
             put_fields(ob, r, l->f_first, (unsigned)l->f_first + l->f_count, true);
         }
         put_status(ob, l);
         ob_putc(ob, '\n');
+        if (l->depth == 0 && l->osi == 4 && r->flow.present)
+            put_flow_line(ob, r, l);
     }
     if (r->nlayers && r->layers[r->nlayers - 1].status == LS_OK && shown < 7 && transport) {
         for (unsigned o = shown + 1; o <= 7; o++)

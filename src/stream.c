@@ -186,13 +186,16 @@ static void from_buffer(stream_t *st, stream_stats_t *ss, const dissector_t *app
     }
     if (drop_rest)
         done = contig;
+    if (done == 0)
+        return; /* still collecting: the frames listed so far stay */
     reasm_consume(b, done);
     st->buf_seq += done;
-    b->nframes = 0;
-    if (b->nranges == 0 || drop_rest)
+    if (b->nranges == 0 || drop_rest) {
         stream_release(st);
-    else
-        reasm_add_frame(b, r->frame); /* the rest began in this frame */
+    } else {
+        b->nframes = 0;
+        reasm_add_frame(b, r->frame); /* what is left began in this frame */
+    }
 }
 
 void stream_segment(stream_t *st, reasm_pool_t *pool, stream_stats_t *ss, uint64_t owner,

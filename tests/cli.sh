@@ -68,9 +68,9 @@ err=$(cat "$tmp/err")
     && ok "cut-off capture: $lines packets printed, then: $err" \
     || bad "cut-off capture" "rc=$rc lines=$lines (want $((npk - 1))): $err"
 
-# unreadable usage: no -r
-"$strata" >/dev/null 2>&1; rc=$?
-[ $rc -eq 2 ] && ok "no -r: usage error (exit 2)" || bad "no -r" "rc=$rc"
+# usage error: -r without its file (no -r at all is a live capture now)
+"$strata" -r >/dev/null 2>&1; rc=$?
+[ $rc -eq 2 ] && ok "-r without a file: usage error (exit 2)" || bad "-r without a file" "rc=$rc"
 
 # --help, --version, man page
 "$strata" --help | grep -q -- "--json" && ok "--help" || bad "--help"
