@@ -1,0 +1,164 @@
+/* test_flow.c - the flow table: direction decided once, tuple reuse,
+ * idle timeouts, eviction when full, UDP conn_state, and reassembly of a
+ * DNS message split over two TCP segments. */
+#include "flow.h"
+#include "unit.h"
+
+static flow_table_t *ft;
+static engine_hooks_t hooks;
+static uint64_t frame_no;
+static int64_t now_ns;
+
+/* Ethernet + IPv4 + TCP (no options) with `plen` payload bytes. */
+static unsigned tcp_frame(unsigned char *f, uint32_t src, uint32_t dst, uint16_t sp, uint16_t dp,
+                          uint32_t seq, uint32_t ack, uint8_t flags, const void *payload,
+                          unsigned plen)
+{
+    memset(f, 0, 54);
+    f[12] = 0x08;
+    unsigned char *ip = f + 14, *t = ip + 20;
+    ip[0] = 0x45;
+    ip[2] = (unsigned char)((40 + plen) >> 8);
+    ip[3] = (unsigned char)(40 + plen);
+    ip[8] = 64;
+    ip[9] = 6;
+    for (int i = 0; i < 4; i++) {
+        ip[12 + i] = (unsigned char)(src >> (24 - 8 * i));
+        ip[16 + i] = (unsigned char)(dst >> (24 - 8 * i));
+        t[4 + i] = (unsigned char)(seq >> (24 - 8 * i));
+        t[8 + i] = (unsigned char)(ack >> (24 - 8 * i));
+    }
+    t[0] = (unsigned char)(sp >> 8);
+    t[1] = (unsigned char)sp;
+    t[2] = (unsigned char)(dp >> 8);
+    t[3] = (unsigned char)dp;
+    t[12] = 5 << 4;
+    t[13] = flags;
+    t[14] = 0x10;
+    memcpy(t + 20, payload, plen);
+    return 54 + plen;
+}
+
+static record_t *feed(const unsigned char *f, unsigned n, int64_t dt_ms)
+{
+    now_ns += dt_ms * 1000000LL;
+    flow_tick(ft, now_ns);
+    unit_rec.frame = ++frame_no;
+    engine_dissect(&unit_rec, f, n, n, 1, &hooks);
+    return &unit_rec;
+}
+
+static void reset_table(uint32_t max)
+{
+    char err[128];
+    flow_table_free(ft);
+    ft = flow_table_new(max, true, err, sizeof err);
+    hooks.layer = flow_layer_hook;
+    hooks.ctx = ft;
+    frame_no = 0;
+    now_ns = 1700000000LL * 1000000000LL;
+}
+
+#define A 0x0a000001u
+#define B 0x0a000002u
+
+static void test_handshake_and_direction(void)
+{
+    reset_table(16);
+    unsigned char f[128];
+    /* a SYN-ACK seen first: its receiver (A) is the originator */
+    record_t *r = feed(f, tcp_frame(f, B, A, 80, 40000, 500, 101, 0x12, NULL, 0), 1);
+    CHECK(r->flow.present);
+    CHECK_EQ(r->flow.id, 1);
+    CHECK_EQ(r->flow.dir, 1); /* sent by the responder */
+    r = feed(f, tcp_frame(f, A, B, 40000, 80, 101, 501, 0x10, NULL, 0), 1);
+    CHECK_EQ(r->flow.id, 1);
+    CHECK_EQ(r->flow.dir, 0);
+    /* a new SYN on the same tuple after a reset: a new flow */
+    feed(f, tcp_frame(f, A, B, 40000, 80, 101, 501, 0x04, NULL, 0), 1);
+    r = feed(f, tcp_frame(f, A, B, 40000, 80, 9000, 0, 0x02, NULL, 0), 1);
+    CHECK_EQ(r->flow.id, 2);
+    CHECK_STR(r->flow.event, "handshake 1/3");
+    CHECK_EQ(flow_table_stats(ft)->reused, 1);
+}
+
+static void test_eviction_and_timeout(void)
+{
+    reset_table(4);
+    unsigned char f[128];
+    for (uint16_t p = 0; p < 10; p++)
+        feed(f, tcp_frame(f, A, B, (uint16_t)(50000 + p), 80, 1, 0, 0x02, NULL, 0), 1);
+    const flow_stats_t *s = flow_table_stats(ft);
+    CHECK_EQ(s->created, 10);
+    CHECK_EQ(s->evicted, 6);
+    CHECK_EQ(s->max_active, 4);
+    /* 6 minutes later every TCP flow (open: 5 min) has timed out */
+    feed(f, tcp_frame(f, A, B, 60000, 80, 1, 0, 0x02, NULL, 0), 6 * 60 * 1000);
+    s = flow_table_stats(ft);
+    CHECK_EQ(s->expired, 4);
+    CHECK_EQ(s->active, 1);
+}
+
+static unsigned seen_ids, last_id;
+static char last_state[8], last_hist[48];
+static void collect(void *arg, const flow_rec_t *rec)
+{
+    (void)arg;
+    seen_ids++;
+    last_id = rec->id;
+    strcpy(last_state, rec->conn_state);
+    strcpy(last_hist, rec->history);
+}
+
+static void test_records_in_order(void)
+{
+    reset_table(2);
+    unsigned char f[128];
+    for (uint16_t p = 0; p < 5; p++)
+        feed(f, tcp_frame(f, A, B, (uint16_t)(50000 + p), 80, 1, 0, 0x02, NULL, 0), 1);
+    flow_finish(ft);
+    seen_ids = 0;
+    CHECK_EQ(flow_foreach(ft, collect, NULL), 0);
+    CHECK_EQ(seen_ids, 5);
+    CHECK_EQ(last_id, 5);
+    CHECK_STR(last_state, "S0"); /* a SYN and nothing else */
+    CHECK_STR(last_hist, "S");
+}
+
+static void test_dns_over_tcp_reassembled(void)
+{
+    reset_table(8);
+    unsigned char f[256];
+    /* a DNS query for a.b (29 bytes) with its length prefix, split 10 + 21 */
+    static const unsigned char msg[] = {0, 29, 0x12, 0x34, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0,
+                                        1, 'a', 1, 'b', 0, 0, 1, 0, 1,
+                                        0, 0, 0, 0, 0, 0, 0, 0};
+    feed(f, tcp_frame(f, A, B, 40000, 53, 100, 0, 0x02, NULL, 0), 1);
+    feed(f, tcp_frame(f, B, A, 53, 40000, 700, 101, 0x12, NULL, 0), 1);
+    feed(f, tcp_frame(f, A, B, 40000, 53, 101, 701, 0x10, NULL, 0), 1);
+    record_t *r = feed(f, tcp_frame(f, A, B, 40000, 53, 101, 701, 0x18, msg, 10), 1);
+    CHECK(unit_layer(r, "dns", 0) == NULL); /* not whole yet */
+    CHECK(unit_layer(r, "data", 0) != NULL);
+    r = feed(f, tcp_frame(f, A, B, 40000, 53, 111, 701, 0x18, msg + 10, sizeof msg - 10), 1);
+    const layer_t *d = unit_layer(r, "dns", 0);
+    CHECK(d != NULL);
+    CHECK(d && d->src == 1);
+    CHECK_EQ(r->sources[1].nframes, 2);
+    CHECK_EQ(r->sources[1].frames[0], 4);
+    CHECK_EQ(r->sources[1].frames[1], 5);
+    CHECK_EQ(unit_uint(r, d, "id"), 0x1234);
+    /* the same bytes again: a retransmission, not dissected twice */
+    r = feed(f, tcp_frame(f, A, B, 40000, 53, 111, 701, 0x18, msg + 10, sizeof msg - 10), 1);
+    CHECK(unit_layer(r, "dns", 0) == NULL);
+}
+
+int main(void)
+{
+    unit_init();
+    RUN(test_handshake_and_direction);
+    RUN(test_eviction_and_timeout);
+    RUN(test_records_in_order);
+    RUN(test_dns_over_tcp_reassembled);
+    flow_table_free(ft);
+    return unit_done();
+}
