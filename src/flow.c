@@ -292,7 +292,7 @@ void flow_tick(flow_table_t *ft, int64_t now_ns)
     for (int t = 0; t < TC_COUNT; t++) {
         while (work < EXPIRE_MAX_PER_PACKET && ft->tail[t] >= 0) {
             flow_t *f = &ft->flows[ft->tail[t]];
-            if (now_ns - f->rec.last_ts <= class_timeout[t])
+            if (ts_diff(now_ns, f->rec.last_ts) <= class_timeout[t])
                 break;
             flow_release(ft, ft->tail[t], FE_TIMEOUT);
             ft->st.expired++;
@@ -342,7 +342,7 @@ static int32_t flow_create(flow_table_t *ft, const flow_key_t *k, uint32_t h, bo
     memcpy(f->rec.resp_h, rh, 16);
     f->rec.orig_p = orig_is_a ? k->pa : k->pb;
     f->rec.resp_p = orig_is_a ? k->pb : k->pa;
-    f->rec.first_ts = ft->now;
+    f->rec.first_ts = f->rec.last_ts = ft->now;
     uint32_t mask = ft->nslots - 1, s = h & mask;
     while (ft->slots[s])
         s = (s + 1) & mask;
@@ -464,7 +464,8 @@ static void touch(flow_table_t *ft, int32_t i, uint8_t tc)
 static void account(flow_t *f, bool from_orig, uint32_t ip_len, uint32_t payload, int64_t now)
 {
     flow_rec_t *r = &f->rec;
-    r->last_ts = now;
+    if (now > r->last_ts)
+        r->last_ts = now; /* the latest packet, whatever the capture's order */
     if (from_orig) {
         r->orig_pkts++;
         r->orig_ip_bytes += ip_len;

@@ -75,6 +75,15 @@ typedef struct flow_stats {
 
 typedef struct flow_table flow_table_t;
 
+/* a - b for timestamps in ns, saturated: corrupt captures carry any time */
+static inline int64_t ts_diff(int64_t a, int64_t b)
+{
+    int64_t d;
+    if (__builtin_sub_overflow(a, b, &d))
+        return a < b ? INT64_MIN : INT64_MAX;
+    return d;
+}
+
 /* NULL (with the reason in err) when the table cannot be allocated.
  * keep_ladder: records keep their segment ladders (--flow ID); without
  * it the spill file holds only the summary part of each record. */

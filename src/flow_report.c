@@ -94,8 +94,8 @@ static int cmp_rec(const void *a, const void *b)
         vy = y->orig_pkts + y->resp_pkts;
         break;
     case SORT_DURATION:
-        vx = (uint64_t)(x->last_ts - x->first_ts);
-        vy = (uint64_t)(y->last_ts - y->first_ts);
+        vx = (uint64_t)ts_diff(x->last_ts, x->first_ts);
+        vy = (uint64_t)ts_diff(y->last_ts, y->first_ts);
         break;
     case SORT_START:
         break;

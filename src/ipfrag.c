@@ -1,6 +1,8 @@
 /* ipfrag.c - IPv4 fragment reassembly (see ipfrag.h). */
 #include "ipfrag.h"
 
+#include "flow.h"
+
 #include <string.h>
 
 #define NS_PER_SEC 1000000000LL
@@ -48,7 +50,7 @@ void ipfrag_layer(ipfrag_table_t *t, record_t *r, dctx_t *x, layer_t *l, int64_t
     frag_pending_t *mine = NULL, *freeslot = NULL, *oldest = NULL;
     for (unsigned i = 0; i < FRAG_MAX_PENDING; i++) {
         frag_pending_t *p = &t->p[i];
-        if (p->used && now - p->first_ts > FRAG_TIMEOUT_SEC * NS_PER_SEC) {
+        if (p->used && ts_diff(now, p->first_ts) > FRAG_TIMEOUT_SEC * NS_PER_SEC) {
             drop(p);
             t->st.timed_out++;
         }

@@ -272,7 +272,13 @@ static int handle_packet(void *user, const cap_packet_t *pkt)
         record_t *rec = run->rec;
         /* the record's frame number and time first: the flow hook reads them */
         rec->frame = pkt->index;
-        flow_tick(run->flows, pkt->ts_sec * 1000000000LL + pkt->ts_nsec);
+        /* nanoseconds since the epoch, saturated (a corrupt timestamp
+         * must not overflow) */
+        int64_t ts_ns;
+        if (__builtin_mul_overflow(pkt->ts_sec, 1000000000LL, &ts_ns) ||
+            __builtin_add_overflow(ts_ns, (int64_t)pkt->ts_nsec, &ts_ns))
+            ts_ns = pkt->ts_sec < 0 ? INT64_MIN : INT64_MAX;
+        flow_tick(run->flows, ts_ns);
         engine_dissect(rec, pkt->data, pkt->caplen, pkt->len, pkt->linktype, &run->hooks);
         rec->frame = pkt->index;
         rec->ts_sec = pkt->ts_sec;

@@ -36,6 +36,22 @@ static void put_ts9(outbuf_t *ob, int64_t ns)
     ob_u64_pad(ob, (uint64_t)frac, 9, '0');
 }
 
+/* A duration in seconds with microseconds, "-" first when negative
+ * (timestamps of a capture need not increase). */
+static void put_secs6(outbuf_t *ob, int64_t ns)
+{
+    uint64_t u;
+    if (ns < 0) {
+        ob_putc(ob, '-');
+        u = ns == INT64_MIN ? (uint64_t)INT64_MAX : (uint64_t)-ns;
+    } else {
+        u = (uint64_t)ns;
+    }
+    ob_u64(ob, u / 1000000000u);
+    ob_putc(ob, '.');
+    ob_u64_pad(ob, (u % 1000000000u) / 1000u, 6, '0');
+}
+
 static const char *const end_names[] = {"capture_end", "timeout", "evicted", "reused"};
 
 void render_flow_json(outbuf_t *ob, const flow_rec_t *r)
@@ -57,7 +73,7 @@ void render_flow_json(outbuf_t *ob, const flow_rec_t *r)
     ob_puts(ob, "\",\"last_ts\":\"");
     put_ts9(ob, r->last_ts);
     ob_puts(ob, "\",\"duration\":\"");
-    put_ts9(ob, r->last_ts - r->first_ts);
+    put_ts9(ob, ts_diff(r->last_ts, r->first_ts));
     ob_puts(ob, "\",\"orig_pkts\":");
     ob_u64(ob, r->orig_pkts);
     ob_puts(ob, ",\"resp_pkts\":");
@@ -139,13 +155,7 @@ static size_t cell(const flow_rec_t *r, enum col c, render_ctx_t *rc, char *buf,
     case C_START:
         render_ts(&ob, rc, r->first_ts / 1000000000LL, (uint32_t)(r->first_ts % 1000000000LL));
         break;
-    case C_DUR: {
-        int64_t d = r->last_ts - r->first_ts;
-        ob_i64(&ob, d / 1000000000LL);
-        ob_putc(&ob, '.');
-        ob_u64_pad(&ob, (uint64_t)(d % 1000000000LL) / 1000, 6, '0');
-        break;
-    }
+    case C_DUR: put_secs6(&ob, ts_diff(r->last_ts, r->first_ts)); break;
     case C_OPK: ob_u64(&ob, r->orig_pkts); break;
     case C_RPK: ob_u64(&ob, r->resp_pkts); break;
     case C_OBY: ob_u64(&ob, r->orig_bytes); break;
@@ -243,10 +253,7 @@ static void ladder_line(outbuf_t *ob, const flow_rec_t *r, const seg_fact_t *s)
     ob_u64(&l, s->frame);
     pad_to(&l, 0, 10);
     ob_putc(&l, '+');
-    int64_t d = s->ts_ns - r->first_ts;
-    ob_i64(&l, d / 1000000000LL);
-    ob_putc(&l, '.');
-    ob_u64_pad(&l, (uint64_t)(d % 1000000000LL) / 1000, 6, '0');
+    put_secs6(&l, ts_diff(s->ts_ns, r->first_ts));
     pad_to(&l, 0, 22);
     /* the client's state beside its side of the arrows */
     size_t col = l.len;
