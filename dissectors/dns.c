@@ -361,7 +361,10 @@ static int dns_record(dctx_t *x, dns_msg_t *d, bool question)
 {
     field_t *obj = fld_object(x, NULL, d->m.off);
     int st = dns_record_body(x, d, question);
-    fld_end(x, obj, d->m.off);
+    if (st == LS_OK)
+        fld_end(x, obj, d->m.off);
+    else
+        fld_drop(x, obj); /* no partial question or answer objects */
     return st;
 }
 

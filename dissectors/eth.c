@@ -5,10 +5,10 @@
  * 802.3 clause 3.2.6); a length frame carries LLC, handed to `llc`.
  */
 #include "../src/dissector.h"
+#include "llc.h"
 
 #define ETH_HDR_LEN 14
-#define ETH_MAX_LEN_FIELD 1500
-#define ETH_MIN_TYPE 0x0600
+#define ETH_MAX_LEN_FIELD 1500 /* and 0x0600 up: an EtherType */
 
 static int eth_dissect(dctx_t *x, cursor_t *c)
 {
@@ -22,25 +22,8 @@ static int eth_dissect(dctx_t *x, cursor_t *c)
         return LS_TRUNCATED;
     fld_mac(x, "dst", start, dst);
     fld_mac(x, "src", start + 6, src);
-    if (type <= ETH_MAX_LEN_FIELD) {
-        /* 802.3: a length, then LLC; the frame may carry padding after.
-         * "type" is the EtherType after the length handling: the one a
-         * SNAP header with OUI 0 carries, else 0. */
-        fld_uint(x, "length", start + 12, 2, type);
-        uint32_t inner = 0;
-        if (cur_peek_u8(c, c->off) == 0xaa && cur_peek_u8(c, c->off + 1) == 0xaa &&
-            cur_peek_u8(c, c->off + 2) == 0x03 && cur_peek_u8(c, c->off + 3) == 0 &&
-            cur_peek_u8(c, c->off + 4) == 0 && cur_peek_u8(c, c->off + 5) == 0)
-            inner = (uint32_t)(cur_peek_u8(c, c->off + 6) << 8) | cur_peek_u8(c, c->off + 7);
-        c->trunc = false; /* peeking is not reading: LLC reports its own */
-        fld_note(fld_hex(x, "type", start + 12, 0, inner), inner ? ethertype_name(inner) : "802.3 length");
-        cursor_t llc;
-        if (!cur_sub(c, type, &llc))
-            return dx_error(x, ERR_bad_eth_len);
-        dx_next(x, &llc, TBL_NONE, 0, 0);
-        x->next_direct = &dissector_llc;
-        return LS_OK;
-    }
+    if (type <= ETH_MAX_LEN_FIELD)
+        return llc_length_frame(x, c, start + 12, type);
     fld_note(fld_hex(x, "type", start + 12, 2, type), ethertype_name(type));
     dx_next(x, c, TBL_ETHERTYPE, type, type);
     return LS_OK;

@@ -1,7 +1,27 @@
 /* llc.c - IEEE 802.2 LLC, with SNAP (RFC 1042) carrying an EtherType. */
 #include "../src/dissector.h"
+#include "llc.h"
 
 #define LLC_SAP_SNAP 0xaa
+
+int llc_length_frame(dctx_t *x, cursor_t *c, uint32_t field_off, uint16_t length)
+{
+    /* 802.3 clause 3.2.6: a length, then LLC; padding may follow */
+    fld_uint(x, "length", field_off, 2, length);
+    uint32_t inner = 0;
+    if (cur_peek_u8(c, c->off) == LLC_SAP_SNAP && cur_peek_u8(c, c->off + 1) == LLC_SAP_SNAP &&
+        cur_peek_u8(c, c->off + 2) == 0x03 && cur_peek_u8(c, c->off + 3) == 0 &&
+        cur_peek_u8(c, c->off + 4) == 0 && cur_peek_u8(c, c->off + 5) == 0)
+        inner = (uint32_t)(cur_peek_u8(c, c->off + 6) << 8) | cur_peek_u8(c, c->off + 7);
+    c->trunc = false; /* peeking is not reading: LLC reports its own */
+    fld_note(fld_hex(x, "type", field_off, 0, inner), inner ? ethertype_name(inner) : "802.3 length");
+    cursor_t llc;
+    if (!cur_sub(c, length, &llc))
+        return dx_error(x, ERR_bad_eth_len);
+    dx_next(x, &llc, TBL_NONE, 0, 0);
+    x->next_direct = &dissector_llc;
+    return LS_OK;
+}
 
 static int llc_dissect(dctx_t *x, cursor_t *c)
 {

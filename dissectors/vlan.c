@@ -1,10 +1,12 @@
 /* vlan.c - IEEE 802.1Q customer tags and 802.1ad service tags; one layer
  * per tag, so a QinQ stack shows as two vlan layers. */
 #include "../src/dissector.h"
+#include "llc.h"
 
 #define VLAN_PCP(tci) ((tci) >> 13)
 #define VLAN_DEI(tci) (((tci) >> 12) & 1)
 #define VLAN_VID(tci) ((tci) & 0x0fff)
+#define VLAN_MAX_LEN_FIELD 1500 /* an 802.3 length, as after MAC addresses */
 
 static int vlan_dissect(dctx_t *x, cursor_t *c)
 {
@@ -17,6 +19,8 @@ static int vlan_dissect(dctx_t *x, cursor_t *c)
     fld_uint(x, "id", start, 2, VLAN_VID(tci));
     fld_uint(x, "pcp", start, 1, VLAN_PCP(tci));
     fld_uint(x, "dei", start, 1, VLAN_DEI(tci));
+    if (type <= VLAN_MAX_LEN_FIELD)
+        return llc_length_frame(x, c, start + 2, type);
     fld_note(fld_hex(x, "type", start + 2, 2, type), ethertype_name(type));
     dx_next(x, c, TBL_ETHERTYPE, type, type);
     return LS_OK;

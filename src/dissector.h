@@ -129,6 +129,9 @@ field_t *strb_field(dctx_t *x, strb_t *b, const char *name, uint32_t off, uint32
 field_t *fld_array(dctx_t *x, const char *name, uint32_t off);
 field_t *fld_object(dctx_t *x, const char *name, uint32_t off);
 void fld_end(dctx_t *x, field_t *open, uint32_t end_off);
+/* Remove an open container and everything added after it (a record that
+ * could not be read whole leaves no partial object behind). */
+void fld_drop(dctx_t *x, field_t *open);
 
 static inline void fld_note(field_t *f, const char *note)
 {

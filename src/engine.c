@@ -99,13 +99,17 @@ void engine_dissect(record_t *r, const uint8_t *data, uint32_t caplen, uint32_t 
             continue;
         }
         l->status = (uint8_t)st;
-        if (st == LS_ERROR) {
-            l->err = (uint8_t)x.err;
-            r->malformed = true;
-            break;
-        }
-        if (st == LS_TRUNCATED) {
-            r->truncated = true;
+        if (st == LS_ERROR || st == LS_TRUNCATED) {
+            if (st == LS_ERROR) {
+                l->err = (uint8_t)x.err;
+                r->malformed = true;
+            } else {
+                r->truncated = true;
+            }
+            /* the hook still sees it (a flow is known by its ports), but
+             * nothing is dispatched after it */
+            if (hooks && depth == 0 && !d->silent)
+                hooks->layer(hooks->ctx, r, &x, l);
             break;
         }
         if (hooks && depth == 0 && !d->silent)

@@ -6,8 +6,9 @@
 #include "record.h"
 
 /* What the stateful modules (the flow tracker) plug in: called after
- * every layer of the frame's own stack (depth 0) that was dissected
- * without error, before its payload is dispatched.  The hook may add
+ * every layer of the frame's own stack (depth 0), before its payload is
+ * dispatched; for a truncated or erroneous layer too (l->status says so),
+ * after which nothing more is dissected.  The hook may add
  * fields to that layer (it is still the current one) and may steer the
  * payload through the dctx (reassembly, a protocol pinned on the flow). */
 typedef struct engine_hooks {

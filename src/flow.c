@@ -522,12 +522,15 @@ static void reassemble(flow_table_t *ft, flow_t *f, const tcp_seg_t *seg, record
     (void)l;
 }
 
-static void track_tcp(flow_table_t *ft, record_t *r, dctx_t *x, layer_t *l, const layer_t *net)
+static void track_tcp(flow_table_t *ft, record_t *r, dctx_t *x, layer_t *l, const layer_t *net,
+                      bool count)
 {
     uint8_t src[16], dst[16], family;
     if (!get_addrs(r, net, src, dst, &family))
         return;
     tcp_seg_t seg = {0};
+    if (!layer_field(r, l, "sport") || !layer_field(r, l, "dport"))
+        return; /* cut before its ports */
     uint16_t sport = (uint16_t)fu(r, l, "sport"), dport = (uint16_t)fu(r, l, "dport");
     seg.flags = (uint16_t)fu(r, l, "flags");
     seg.seq = (uint32_t)fu(r, l, "seq");
@@ -547,7 +550,7 @@ static void track_tcp(flow_table_t *ft, record_t *r, dctx_t *x, layer_t *l, cons
     int32_t s = slot_find(ft, &k, h);
     bool pure_syn = (seg.flags & (TCPF_SYN | TCPF_ACK)) == TCPF_SYN;
     int32_t i = s >= 0 ? ft->slots[s] - 1 : -1;
-    if (i >= 0 && pure_syn && tcp_conn_is_reuse(&ft->flows[i].tcp, &seg)) {
+    if (i >= 0 && pure_syn && l->status == LS_OK && tcp_conn_is_reuse(&ft->flows[i].tcp, &seg)) {
         /* a new connection on a finished tuple: a new flow (Zeek) */
         flow_release(ft, i, FE_REUSED);
         ft->st.reused++;
@@ -572,8 +575,19 @@ static void track_tcp(flow_table_t *ft, record_t *r, dctx_t *x, layer_t *l, cons
     bool from_orig = f->orig_is_a == sender_is_a;
     seg.dir = from_orig ? 0 : 1;
     tcp_result_t res;
-    tcp_conn_update(&f->tcp, &seg, &res);
-    account(f, from_orig, ip_len_of(r, net), seg.len, ft->now);
+    /* a header cut short or contradicting itself is placed in its flow
+     * (its ports are known) but does not move the state machine */
+    bool whole = l->status == LS_OK && count;
+    if (whole) {
+        tcp_conn_update(&f->tcp, &seg, &res);
+    } else {
+        res.state_before = res.state_after = f->tcp.ep[seg.dir].state;
+        res.event = NULL;
+        res.analysis = 0;
+        res.rtt_ns = -1;
+    }
+    if (count)
+        account(f, from_orig, ip_len_of(r, net), seg.len, ft->now);
     f->rec.nsegs++;
     if (!f->rec.isn_known[seg.dir]) {
         f->rec.isn_known[seg.dir] = true;
@@ -604,6 +618,9 @@ static void track_tcp(flow_table_t *ft, record_t *r, dctx_t *x, layer_t *l, cons
     r->flow.resp_port = f->rec.resp_p;
     r->flow.rtt_ns = res.rtt_ns;
 
+    ft->current = i;
+    if (!whole)
+        return;
     /* the analysis marks belong to the tcp layer (it is still current) */
     if (res.analysis) {
         field_t *arr = fld_array(x, "analysis", l->off);
@@ -617,14 +634,15 @@ static void track_tcp(flow_table_t *ft, record_t *r, dctx_t *x, layer_t *l, cons
         fld_uint(x, "handshake_rtt_us", l->off, 0, (uint64_t)(res.rtt_ns / 1000));
     if (!x->ip_fragment)
         reassemble(ft, f, &seg, r, x, l);
-    ft->current = i;
 }
 
-static void track_udp(flow_table_t *ft, record_t *r, layer_t *l, const layer_t *net)
+static void track_udp(flow_table_t *ft, record_t *r, layer_t *l, const layer_t *net, bool count)
 {
     uint8_t src[16], dst[16], family;
     if (!get_addrs(r, net, src, dst, &family))
         return;
+    if (!layer_field(r, l, "sport") || !layer_field(r, l, "dport"))
+        return; /* cut before its ports */
     uint16_t sport = (uint16_t)fu(r, l, "sport"), dport = (uint16_t)fu(r, l, "dport");
     uint64_t ulen = fu(r, l, "len");
     flow_key_t k;
@@ -641,7 +659,8 @@ static void track_udp(flow_table_t *ft, record_t *r, layer_t *l, const layer_t *
     }
     flow_t *f = &ft->flows[i];
     bool from_orig = f->orig_is_a == sender_is_a;
-    account(f, from_orig, ip_len_of(r, net), ulen >= 8 ? (uint32_t)(ulen - 8) : 0, ft->now);
+    if (count)
+        account(f, from_orig, ip_len_of(r, net), ulen >= 8 ? (uint32_t)(ulen - 8) : 0, ft->now);
     touch(ft, i, TC_OTHER);
     r->flow.present = true;
     r->flow.tcp = false;
@@ -712,6 +731,8 @@ static void track_icmp(flow_table_t *ft, record_t *r, layer_t *l, const layer_t 
 void flow_layer_hook(void *ctx, record_t *r, dctx_t *x, layer_t *l)
 {
     flow_table_t *ft = ctx;
+    if (l->status != LS_OK && l->proto != &dissector_tcp && l->proto != &dissector_udp)
+        return; /* of a broken layer only the transport's ports are used */
     if (l->osi == 7 && l->proto != &dissector_data && ft->current >= 0) {
         /* pin the application protocol on the flow (Zeek's "service") */
         flow_t *f = &ft->flows[ft->current];
@@ -725,18 +746,19 @@ void flow_layer_hook(void *ctx, record_t *r, dctx_t *x, layer_t *l)
     }
     bool tcp = l->proto == &dissector_tcp, udp = l->proto == &dissector_udp;
     bool icmp = l->proto == &dissector_icmp, icmp6 = l->proto == &dissector_icmpv6;
-    /* a fragment not yet whole is counted once, when it is */
-    if ((tcp || udp) && x->ip_fragment)
-        return;
     if (!(tcp || udp || icmp || icmp6))
         return;
     const layer_t *net = net_layer_of(r, l);
     if (!net)
         return;
+    /* an IPv4 fragment not yet whole is placed in its flow but counted
+     * once, when it is whole (IPv6 fragments are not reassembled: their
+     * first one counts) */
+    bool count = !(x->ip_fragment && net->proto == &dissector_ipv4 && l->src == 0);
     if (tcp)
-        track_tcp(ft, r, x, l, net);
+        track_tcp(ft, r, x, l, net, count);
     else if (udp)
-        track_udp(ft, r, l, net);
+        track_udp(ft, r, l, net, count);
     else
         track_icmp(ft, r, l, net, icmp6);
 }

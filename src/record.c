@@ -224,6 +224,18 @@ field_t *fld_str(dctx_t *x, const char *name, uint32_t off, uint32_t len, const 
     return strb_field(x, &b, name, off, len);
 }
 
+void fld_drop(dctx_t *x, field_t *open)
+{
+    if (!open)
+        return;
+    record_t *r = x->rec;
+    unsigned idx = (unsigned)(open - r->fields);
+    if (idx >= r->nfields)
+        return;
+    x->layer->f_count = (uint16_t)(x->layer->f_count - (r->nfields - idx));
+    r->nfields = (uint16_t)idx;
+}
+
 field_t *fld_array(dctx_t *x, const char *name, uint32_t off)
 {
     field_t *f = fld_new(x, name, FT_ARRAY, off, 0);
@@ -247,12 +259,9 @@ void fld_end(dctx_t *x, field_t *open, uint32_t end_off)
     }
     field_t *e = fld_new(x, NULL, FT_END, end_off, 0);
     if (!e) {
-        /* no room for the END marker: drop the container's contents so
-         * that the record stays well formed */
-        record_t *r = x->rec;
-        unsigned idx = (unsigned)(open - r->fields);
-        x->layer->f_count = (uint16_t)(x->layer->f_count - (r->nfields - idx));
-        r->nfields = (uint16_t)idx;
+        /* no room for the END marker: drop the container and its contents
+         * so that the record stays well formed */
+        fld_drop(x, open);
         return;
     }
     open->v.u = x->rec->nfields;

@@ -599,7 +599,7 @@ static void test_pointers(void)
     putraw(&m, "\1\2\3\4", 4);
     record_t *r = unit_dissect(frame, udp(&m), 1);
     CHECK_STR(dns_err(r), "dns_ptr_loop");
-    CHECK_EQ(count(r, "answers"), 2); /* the first record, and the object cut short */
+    CHECK_EQ(count(r, "answers"), 1); /* the first record; the broken one leaves no object */
     CHECK_EQ(muint(r, "answers", 0, "type"), 0xff00);
     /* a pointer back into the name it came from: 23 is before the
      * pointer (at 25) and before the name (at 27), but not before where
@@ -695,7 +695,7 @@ static void test_labels(void)
     }
     r = unit_dissect(frame, udp(&m), 1);
     CHECK_STR(dns_err(r), "dns_name_too_long");
-    CHECK_EQ(count(r, "questions"), 128);
+    CHECK_EQ(count(r, "questions"), 127); /* the 128th, too long, leaves no object */
     name = mstr(r, "questions", 126, "name");
     CHECK(name && strlen(name) == 253);
 
@@ -715,7 +715,7 @@ static void test_labels(void)
     }
     r = unit_dissect(frame, udp(&m), 1);
     CHECK_STR(dns_err(r), "dns_ptr_loop");
-    CHECK_EQ(count(r, "questions"), 130);
+    CHECK_EQ(count(r, "questions"), 129); /* the looping one leaves no object */
     CHECK_STR(mstr(r, "questions", 128, "name"), "<root>");
 }
 
@@ -761,13 +761,11 @@ static void test_rdlength(void)
     n = udp(&m);
     r = unit_dissect_len(frame, n - 2, n, 1);
     CHECK_STR(dns_err(r), "(truncated)");
-    CHECK_EQ(count(r, "answers"), 2);
-    CHECK(member(r, elem(r, "answers", 1), "data") == NULL);
+    CHECK_EQ(count(r, "answers"), 1); /* the answer cut short leaves no object */
     CHECK_STR(summary(r), "DNS response A? www.example.com: CNAME cdn.example.com");
     r = unit_dissect_len(frame, UDP_DNS + 20, n, 1); /* inside the question's name */
     CHECK_STR(summary(r), "DNS response: NoError");
-    CHECK_EQ(count(r, "questions"), 1);
-    CHECK(member(r, elem(r, "questions", 0), "name") == NULL);
+    CHECK_EQ(count(r, "questions"), 0); /* the question cut short leaves no object */
     /* an A record of 3 bytes contradicts its type */
     m.b[m.n - 5] = 3;
     m.n--;

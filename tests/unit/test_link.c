@@ -36,6 +36,18 @@ static void test_vlan_stack(void)
     unit_sweep(f, sizeof f, 1);
 }
 
+static void test_vlan_then_length(void)
+{
+    /* an 802.1Q tag whose inner type is an 802.3 length: LLC/SNAP follows */
+    const unsigned char f[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 0x81, 0x00, 0x00, 0x76,
+                               0x00, 28, 0xaa, 0xaa, 0x03, 0, 0, 0, 0x08, 0x00, IP4};
+    record_t *r = unit_dissect(f, sizeof f, 1);
+    CHECK_STR(unit_stack(r), "eth vlan llc ipv4");
+    CHECK_EQ(unit_uint(r, unit_layer(r, "vlan", 0), "type"), 0x0800);
+    CHECK_EQ(unit_uint(r, unit_layer(r, "vlan", 0), "length"), 28);
+    unit_sweep(f, sizeof f, 1);
+}
+
 static void test_8023_llc_snap(void)
 {
     /* 802.3 length 28: LLC AA AA 03, SNAP OUI 0, pid 0x0800, IPv4 (20) */
@@ -160,6 +172,7 @@ int main(void)
     RUN(test_ethernet_ii);
     RUN(test_vlan_stack);
     RUN(test_8023_llc_snap);
+    RUN(test_vlan_then_length);
     RUN(test_sll_and_sll2);
     RUN(test_null_and_loop);
     RUN(test_raw_ip);

@@ -1,0 +1,13 @@
+/* llc.h - shared by the dissectors whose type field may be an IEEE 802.3
+ * length (Ethernet, and an 802.1Q tag's inner type). */
+#ifndef STRATA_LLC_H
+#define STRATA_LLC_H
+
+#include "../src/dissector.h"
+
+/* The two bytes at field_off were a length (<= 1500): add "length" and
+ * "type" (the EtherType a SNAP header with OUI 0 carries, else 0) to the
+ * current layer and hand the `length` bytes that follow to LLC. */
+int llc_length_frame(dctx_t *x, cursor_t *c, uint32_t field_off, uint16_t length);
+
+#endif
