@@ -369,5 +369,6 @@ const dissector_t dissector_http = {
     .nbindings = sizeof http_bindings / sizeof http_bindings[0],
     .heuristic = http_heuristic,
     .pdu_len = http_pdu_len,
+    .pdu_resync = true,
     .heur_table = TBL_TCP_PORT,
 };

@@ -57,6 +57,10 @@ typedef struct dissector {
      * *skip_after: bytes that follow the message and are to be passed
      * over undissected (an HTTP body), UINT32_MAX when unknown. */
     int32_t (*pdu_len)(const cursor_t *c, uint32_t *skip_after);
+    /* pdu_len recognises a message start by its first bytes (returns -1
+     * for anything else), so reassembly may start again at a segment that
+     * begins a message after a gap; not so for a bare length prefix. */
+    bool pdu_resync;
 } dissector_t;
 
 /* A window queued for dissection after the current chain of layers

@@ -66,6 +66,16 @@ static void go_broken(stream_t *st, stream_stats_t *ss, uint64_t frame)
     stream_release(st);
 }
 
+/* Start over at sequence number seq: nothing pending, not in a body. */
+static void restart(stream_t *st, uint32_t seq)
+{
+    stream_release(st);
+    st->broken = false;
+    st->unsynced = false;
+    st->in_body = false;
+    st->next = seq;
+}
+
 /* After a message: its body (known length) or an unknown one. */
 static void after_message(stream_t *st, uint32_t msg_end_seq, uint32_t skip_after)
 {
@@ -210,12 +220,36 @@ void stream_segment(stream_t *st, reasm_pool_t *pool, stream_stats_t *ss, uint64
         st->init = true;
         st->next = dseq;
     }
+    /* can reassembly start again here? (HTTP: a segment that begins with
+     * a request or status line; never for a bare length prefix) */
+    bool starts = false;
+    if (app->pdu_resync) {
+        cursor_t w = window(&p, off, have);
+        uint32_t k;
+        starts = app->pdu_len(&w, &k) >= 0;
+    }
     if (st->broken) {
-        queue_data(x, &p, off, off + len, NOTE_BROKEN);
-        return;
+        if (!starts) {
+            queue_data(x, &p, off, off + len, NOTE_BROKEN);
+            return;
+        }
+        restart(st, dseq);
     }
     if (have < len) {
-        go_broken(st, ss, r->frame);
+        /* cut by the snaplen: what is there of a message start is still
+         * dissected (it ends truncated); then wait for the next start */
+        if (starts) {
+            queue(x, window(&p, off, len), app, NULL, x->src);
+            restart(st, dseq + len);
+            st->unsynced = true;
+            return;
+        }
+        if (app->pdu_resync) {
+            restart(st, dseq + len);
+            st->unsynced = true;
+        } else {
+            go_broken(st, ss, r->frame);
+        }
         queue_data(x, &p, off, off + len, NOTE_CUT);
         return;
     }
@@ -239,6 +273,14 @@ void stream_segment(stream_t *st, reasm_pool_t *pool, stream_stats_t *ss, uint64
         queue_data(x, &p, off, off + len, NOTE_RETRANS);
         return;
     }
+    if (rel > 0 && starts) {
+        /* bytes before this segment are missing, and it starts a message:
+         * begin again here rather than wait (a late copy of the missing
+         * bytes is then shown as retransmitted) */
+        ss->gaps++;
+        restart(st, dseq);
+        rel = 0;
+    }
     if (rel > 0) {
         /* ahead of what we expect: hold it until the hole fills */
         if (!have_buf(st)) {
@@ -261,15 +303,12 @@ void stream_segment(stream_t *st, reasm_pool_t *pool, stream_stats_t *ss, uint64
     if (st->unsynced) {
         /* after a body of unknown length: a new message only where a
          * segment starts one */
-        cursor_t w = window(&p, off + trim, len - trim);
-        uint32_t skip_after;
-        if (app->pdu_len(&w, &skip_after) < 0) {
+        if (!starts || trim) {
             queue_data(x, &p, off + trim, off + len, NOTE_BODY);
             st->next = dseq + len;
             return;
         }
-        st->unsynced = false;
-        stream_release(st);
+        restart(st, dseq);
     }
     if (!have_buf(st)) {
         if (st->buf) {
