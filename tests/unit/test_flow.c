@@ -35,7 +35,8 @@ static unsigned tcp_frame(unsigned char *f, uint32_t src, uint32_t dst, uint16_t
     t[12] = 5 << 4;
     t[13] = flags;
     t[14] = 0x10;
-    memcpy(t + 20, payload, plen);
+    if (plen)
+        memcpy(t + 20, payload, plen);
     return 54 + plen;
 }
 
