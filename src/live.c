@@ -269,6 +269,24 @@ int source_open(source_t *src, const struct live_options *lo, const char *read_f
         }
     }
 
+    /* rotation creates files later, as the user: say now if it cannot */
+    if (src->save && to_user && (lo->rotate_bytes || lo->rotate_secs)) {
+        char dir[1024];
+        savefile_dir(src->save, dir, sizeof dir);
+        int can = priv_user_can_write_dir(user, uid, gid, dir, msg, sizeof msg);
+        if (can <= 0) {
+            if (can < 0)
+                snprintf(err, errlen, "-Z %s: %s", user, msg);
+            else
+                snprintf(err, errlen,
+                         "%s: user %s cannot create files here, which -C/-G rotation needs after "
+                         "privileges are dropped (choose a directory it can write, or -Z root)",
+                         dir, user);
+            source_fail(src);
+            return -1;
+        }
+    }
+
     if (to_user) {
         if (priv_drop_to(user, uid, gid, msg, sizeof msg) < 0) {
             snprintf(err, errlen, "-Z %s: %s", user, msg);
@@ -281,21 +299,10 @@ int source_open(source_t *src, const struct live_options *lo, const char *read_f
         return -1;
     }
 
-    /* rotation creates files later, as the user: say now if it cannot */
-    if (src->save && to_user && (lo->rotate_bytes || lo->rotate_secs)) {
-        char dir[1024];
-        savefile_dir(src->save, dir, sizeof dir);
-        if (access(dir, W_OK | X_OK) != 0) {
-            snprintf(err, errlen,
-                     "%s: user %s cannot create files here, which -C/-G rotation needs after "
-                     "privileges are dropped (choose a directory it can write, or -Z root)",
-                     dir, user);
-            source_fail(src);
-            return -1;
-        }
-    }
-
     if (live) {
+        /* from here SIGINT stops the capture cleanly, even before the
+         * first wait: no window in which it would be lost or kill */
+        live_signals_install(src->cap);
         uint32_t lt = 0;
         capture_linktype(src->cap, &lt);
         const char *ltname = capture_linktype_name(lt);
@@ -354,6 +361,88 @@ int live_stop_signal(void)
     return stop_signal;
 }
 
+static bool signals_installed;
+static struct sigaction old_actions[3], old_usr1;
+static sigset_t ours; /* the signals the loop waits for */
+
+void live_signals_install(capture_t *cap)
+{
+    signal_cap = cap;
+    if (signals_installed)
+        return;
+    /* handlers without SA_RESTART, so that a signal ends a wait at once */
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sigemptyset(&sa.sa_mask);
+    stop_signal = 0;
+    report_wanted = 0;
+    sigemptyset(&ours);
+    for (int i = 0; i < 3; i++) {
+        sigaction(stop_signals[i], NULL, &old_actions[i]);
+        /* like tcpdump, leave SIGHUP alone when ignored (nohup) */
+        if (stop_signals[i] == SIGHUP && old_actions[i].sa_handler == SIG_IGN)
+            continue;
+        sa.sa_handler = on_stop_signal;
+        sigaction(stop_signals[i], &sa, NULL);
+        sigaddset(&ours, stop_signals[i]);
+    }
+    sa.sa_handler = on_report_signal;
+    sigaction(SIGUSR1, &sa, &old_usr1);
+    sigaddset(&ours, SIGUSR1);
+    signals_installed = true;
+}
+
+void live_signals_restore(void)
+{
+    if (!signals_installed)
+        return;
+    for (int i = 0; i < 3; i++)
+        sigaction(stop_signals[i], &old_actions[i], NULL);
+    sigaction(SIGUSR1, &old_usr1, NULL);
+    signal_cap = NULL;
+    signals_installed = false;
+}
+
+/* The packet hook, noting whether it asked to stop (-c N). */
+struct loop {
+    const live_hooks_t *h;
+    bool hook_stopped;
+};
+
+static int on_packet(void *user, const cap_packet_t *pkt)
+{
+    struct loop *lp = user;
+    if (lp->hook_stopped)
+        return 1;
+    if (lp->h->packet(lp->h->user, pkt))
+        lp->hook_stopped = true;
+    return lp->hook_stopped;
+}
+
+/* After SIGINT/SIGTERM/SIGHUP: what the kernel received before the signal
+ * is still handed over.  With TPACKET_V3 the last packets sit in a ring
+ * block that the kernel retires within the capture timeout, so wait for
+ * that (a bounded poll, which a second signal ends), then take what is
+ * there. */
+static int drain(capture_t *cap, struct loop *lp, int fd, char *err, size_t errlen)
+{
+    struct pollfd p = {.fd = fd, .events = POLLIN};
+    if (poll(&p, 1, CAP_LIVE_TIMEOUT_MS + 50) < 0)
+        return 0; /* a second signal: stop now */
+    /* the break the signal handler asked for is still pending in libpcap
+     * unless a dispatch returned it: the first CAP_STOP consumes it */
+    for (int i = 0; i < 3 && !lp->hook_stopped; i++) {
+        int r = capture_dispatch(cap, -1, on_packet, lp, err, errlen);
+        if (r == CAP_ERROR)
+            return -1;
+        if (r != CAP_STOP)
+            break;
+    }
+    if (lp->h->batch)
+        lp->h->batch(lp->h->user);
+    return 0;
+}
+
 int live_run(capture_t *cap, const live_hooks_t *h, char *err, size_t errlen)
 {
     int fd = capture_selectable_fd(cap);
@@ -365,28 +454,10 @@ int live_run(capture_t *cap, const live_hooks_t *h, char *err, size_t errlen)
     if (max_ms < 0 || max_ms > LIVE_POLL_MS)
         max_ms = LIVE_POLL_MS;
 
-    /* handlers without SA_RESTART, so that a signal ends a wait at once */
-    struct sigaction sa, old[3], old_usr1;
-    memset(&sa, 0, sizeof sa);
-    sigemptyset(&sa.sa_mask);
-    stop_signal = 0;
-    report_wanted = 0;
-    signal_cap = cap;
-    sigset_t ours, saved, waitmask;
-    sigemptyset(&ours);
-    for (int i = 0; i < 3; i++) {
-        sigaction(stop_signals[i], NULL, &old[i]);
-        /* like tcpdump, leave SIGHUP alone when ignored (nohup) */
-        if (stop_signals[i] == SIGHUP && old[i].sa_handler == SIG_IGN)
-            continue;
-        sa.sa_handler = on_stop_signal;
-        sigaction(stop_signals[i], &sa, NULL);
-        sigaddset(&ours, stop_signals[i]);
-    }
-    sa.sa_handler = on_report_signal;
-    sigaction(SIGUSR1, &sa, &old_usr1);
-    sigaddset(&ours, SIGUSR1);
+    live_signals_install(cap);
+    sigset_t saved, waitmask;
 
+    struct loop lp = {.h = h, .hook_stopped = false};
     int rc = 0;
     for (;;) {
         /* signals are let in only while waiting (ppoll), so that none is
@@ -424,7 +495,7 @@ int live_run(capture_t *cap, const live_hooks_t *h, char *err, size_t errlen)
         /* an error on the descriptor (the interface went down or away):
          * one blocking dispatch lets libpcap read and name it */
         bool fd_error = (pfd[0].revents & (POLLERR | POLLHUP | POLLNVAL)) != 0;
-        int r = capture_dispatch(cap, -1, h->packet, h->user, err, errlen);
+        int r = capture_dispatch(cap, -1, on_packet, &lp, err, errlen);
         if (r == CAP_ERROR) {
             rc = -1;
             break;
@@ -434,17 +505,16 @@ int live_run(capture_t *cap, const live_hooks_t *h, char *err, size_t errlen)
         if (r == CAP_STOP)
             break; /* a packet hook (-c N) or a signal */
         if (fd_error && r == 0) {
-            r = capture_dispatch_wait(cap, h->packet, h->user, err, errlen);
+            r = capture_dispatch_wait(cap, on_packet, &lp, err, errlen);
             if (r == CAP_ERROR) {
                 rc = -1;
                 break;
             }
         }
     }
-    for (int i = 0; i < 3; i++)
-        sigaction(stop_signals[i], &old[i], NULL);
-    sigaction(SIGUSR1, &old_usr1, NULL);
-    signal_cap = NULL;
+    if (rc == 0 && stop_signal && drain(cap, &lp, fd, err, errlen) < 0)
+        rc = -1;
+    live_signals_restore();
     return rc;
 }
 

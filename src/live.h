@@ -107,6 +107,11 @@ typedef struct live_hooks {
 /* Capture until a hook asks to stop or SIGINT/SIGTERM/SIGHUP arrives:
  * 0, or -1 with the reason in err. */
 int live_run(capture_t *cap, const live_hooks_t *h, char *err, size_t errlen);
+/* SIGINT, SIGTERM, SIGHUP (unless ignored) and SIGUSR1 handlers for the
+ * loop (source_open installs them for a live capture, before it says
+ * "listening"; live_run restores the old ones when it returns). */
+void live_signals_install(capture_t *cap);
+void live_signals_restore(void);
 /* Which signal stopped the last live_run, or 0. */
 int live_stop_signal(void);
 

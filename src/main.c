@@ -267,6 +267,8 @@ static int handle_packet(void *user, const cap_packet_t *pkt)
             run->files_full = true;
             return 1;
         }
+        if (w == SF_CLOSED)
+            return 1; /* -w - and its reader is gone: stop, as on a closed stdout */
     }
     if (run->show) {
         record_t *rec = run->rec;
@@ -328,6 +330,8 @@ static void report_stats(void *user)
     ob_flush(&run->ob);
     if (run->show)
         stats_print(&run->st, stderr);
+    if (run->flows)
+        flow_stats_print(run->flows, stderr);
     live_print_stats(stderr, run->src.cap, run->handled);
 }
 

@@ -4,6 +4,7 @@
 #include "privdrop.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <linux/capability.h>
 #include <pwd.h>
@@ -84,6 +85,25 @@ int priv_drop_caps(char *err, size_t errlen)
     }
     keep_traceable_for_sanitizers();
     return 0;
+}
+
+int priv_user_can_write_dir(const char *user, uid_t uid, gid_t gid, const char *dir, char *err,
+                            size_t errlen)
+{
+    /* the groups are the user's from here on (priv_drop_to sets them
+     * again); root's own effective ids come back below */
+    if (initgroups(user, gid) != 0 || setegid(gid) != 0 || seteuid(uid) != 0) {
+        snprintf(err, errlen, "cannot take the ids of '%s': %s", user, strerror(errno));
+        if (seteuid(0) != 0 || setegid(0) != 0)
+            return -1;
+        return -1;
+    }
+    int ok = faccessat(AT_FDCWD, dir, W_OK | X_OK, AT_EACCESS) == 0;
+    if (seteuid(0) != 0 || setegid(0) != 0) {
+        snprintf(err, errlen, "cannot return to root after checking '%s': %s", dir, strerror(errno));
+        return -1;
+    }
+    return ok;
 }
 
 int priv_drop_to(const char *user, uid_t uid, gid_t gid, char *err, size_t errlen)

@@ -26,6 +26,7 @@ struct savefile {
     int fd;
     bool is_stdout;
     bool header_done;
+    bool pipe_closed;     /* -w -: EPIPE */
     char name[PATH_MAX + 1];
     uint8_t *buf;
     size_t len;
@@ -104,13 +105,24 @@ static int write_all(int fd, const uint8_t *p, size_t n)
 }
 
 /* Write the buffer (whole records).  On failure cut the file back to the
- * last whole record so that it stays valid pcap. */
+ * last whole record so that it stays valid pcap.  SF_OK, SF_CLOSED (the
+ * pipe of -w - lost its reader, as `strata -w - | head -c 1000`), or
+ * SF_ERROR with the reason. */
 static int flush_buf(savefile_t *sf, char *err, size_t errlen)
 {
+    if (sf->pipe_closed) {
+        sf->len = 0;
+        return SF_CLOSED;
+    }
     if (sf->len == 0 || sf->fd < 0)
-        return 0;
+        return SF_OK;
     if (write_all(sf->fd, sf->buf, sf->len) < 0) {
         int e = errno;
+        if (sf->is_stdout && e == EPIPE) {
+            sf->pipe_closed = true;
+            sf->len = 0;
+            return SF_CLOSED;
+        }
         if (!sf->is_stdout && ftruncate(sf->fd, sf->committed) == 0)
             lseek(sf->fd, sf->committed, SEEK_SET);
         sf->len = 0;
@@ -119,7 +131,7 @@ static int flush_buf(savefile_t *sf, char *err, size_t errlen)
     }
     sf->committed += (off_t)sf->len;
     sf->len = 0;
-    return 0;
+    return SF_OK;
 }
 
 static void add_header(savefile_t *sf)
@@ -168,7 +180,7 @@ static int close_current(savefile_t *sf, char *err, size_t errlen)
             sf->cfg.linktype = 1; /* Ethernet, for want of anything better */
         add_header(sf);
     }
-    if (flush_buf(sf, err, errlen) < 0)
+    if (flush_buf(sf, err, errlen) == SF_ERROR)
         rc = -1;
     if (!sf->is_stdout) {
         if (close(sf->fd) < 0 && rc == 0) {
@@ -257,6 +269,8 @@ static int rotate(savefile_t *sf, unsigned cnt, unsigned digits, char *err, size
 
 int savefile_write(savefile_t *sf, const cap_packet_t *pkt, char *err, size_t errlen)
 {
+    if (sf->pipe_closed)
+        return SF_CLOSED;
     if (sf->fd < 0) {
         snprintf(err, errlen, "%s: file is closed", shown_name(sf));
         return SF_ERROR;
@@ -298,8 +312,11 @@ int savefile_write(savefile_t *sf, const cap_packet_t *pkt, char *err, size_t er
     }
 
     size_t need = SF_REC_HDR_LEN + pkt->caplen;
-    if (SF_BUF_SIZE - sf->len < need && flush_buf(sf, err, errlen) < 0)
-        return SF_ERROR;
+    if (SF_BUF_SIZE - sf->len < need) {
+        int r = flush_buf(sf, err, errlen);
+        if (r != SF_OK)
+            return r;
+    }
     uint8_t rh[SF_REC_HDR_LEN];
     put32(rh, (uint32_t)pkt->ts_sec);
     put32(rh + 4, sf->cfg.nano ? pkt->ts_nsec : pkt->ts_nsec / 1000u);
@@ -309,6 +326,10 @@ int savefile_write(savefile_t *sf, const cap_packet_t *pkt, char *err, size_t er
         /* a record larger than the buffer (only from files): straight out */
         if (write_all(sf->fd, rh, sizeof rh) < 0 || write_all(sf->fd, pkt->data, pkt->caplen) < 0) {
             int e = errno;
+            if (sf->is_stdout && e == EPIPE) {
+                sf->pipe_closed = true;
+                return SF_CLOSED;
+            }
             if (!sf->is_stdout && ftruncate(sf->fd, sf->committed) == 0)
                 lseek(sf->fd, sf->committed, SEEK_SET);
             snprintf(err, errlen, "%s: %s", shown_name(sf), strerror(e));

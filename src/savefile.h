@@ -31,7 +31,12 @@ typedef struct savefile_config {
     bool nano;              /* nanosecond timestamps (magic 0xa1b23c4d) */
 } savefile_config_t;
 
-enum savefile_result { SF_ERROR = -1, SF_OK = 0, SF_FULL = 1 /* -G -W: the last file is done */ };
+enum savefile_result {
+    SF_ERROR = -1,
+    SF_OK = 0,
+    SF_FULL = 1,   /* -G -W: the last file is done */
+    SF_CLOSED = 2, /* -w -: the reading end of the pipe is gone; stop quietly */
+};
 
 /* Create the first file (name as tcpdump makes it: FILE, or FILE0 with -C
  * and -W, or the strftime expansion with -G) and write its header.  NULL
@@ -44,7 +49,7 @@ int savefile_chown(savefile_t *sf, uid_t uid, gid_t gid, char *err, size_t errle
  * -G with -W has made its last file (stop capturing).  On SF_ERROR the
  * message names the file. */
 int savefile_write(savefile_t *sf, const cap_packet_t *pkt, char *err, size_t errlen);
-/* Write out the buffered records. */
+/* Write out the buffered records: SF_OK, SF_CLOSED, or SF_ERROR. */
 int savefile_flush(savefile_t *sf, char *err, size_t errlen);
 /* The link type for the header of a file that got no packet, when the
  * link type was not known at open (a pcapng file read to its end). */
