@@ -4,31 +4,11 @@
 
 #define ETH_IP 34 /* Ethernet 14 + IPv4 20: where UDP starts */
 
-/* Ethernet + IPv4 (10.0.0.1 > 10.0.0.2, protocol `proto`, flags/fragment
- * word `ff`) around `n` bytes; returns the frame length. */
+/* Ethernet + IPv4 around `n` bytes (unit.h); returns the frame length. */
 static unsigned build_ip(unsigned char *f, unsigned proto, unsigned ff, const unsigned char *udp,
                          unsigned n)
 {
-    static const unsigned char head[ETH_IP] = {
-        0x66, 0x77, 0x88, 0x99, 0xaa, 0xbb, 0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x08, 0x00,
-        0x45, 0, 0, 0, 0x12, 0x34, 0, 0, 64, 17, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2,
-    };
-    memcpy(f, head, sizeof head);
-    unsigned char *ip = f + 14;
-    ip[2] = (unsigned char)((20 + n) >> 8);
-    ip[3] = (unsigned char)(20 + n);
-    ip[6] = (unsigned char)(ff >> 8);
-    ip[7] = (unsigned char)ff;
-    ip[9] = (unsigned char)proto;
-    unsigned sum = 0;
-    for (unsigned i = 0; i < 20; i += 2)
-        sum += (unsigned)(ip[i] << 8 | ip[i + 1]);
-    while (sum >> 16)
-        sum = (sum & 0xffff) + (sum >> 16);
-    ip[10] = (unsigned char)(~sum >> 8);
-    ip[11] = (unsigned char)~sum;
-    memcpy(f + ETH_IP, udp, n);
-    return ETH_IP + n;
+    return unit_eth_ipv4(f, proto, ff, udp, n);
 }
 
 static unsigned build(unsigned char *f, unsigned ff, const unsigned char *udp, unsigned n)

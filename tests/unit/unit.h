@@ -90,6 +90,36 @@ static inline record_t *unit_dissect(const void *bytes, unsigned n, unsigned lin
     return unit_dissect_len(bytes, n, n, linktype);
 }
 
+/* Ethernet + IPv4 (10.0.0.1 > 10.0.0.2, id 0x1234, TTL 64, protocol
+ * `proto`, flags/fragment word `ff`, a correct header checksum) around the
+ * n bytes of `payload`; returns the frame length (UNIT_ETH_IP + n). */
+#define UNIT_ETH_IP 34
+static inline unsigned unit_eth_ipv4(unsigned char *f, unsigned proto, unsigned ff,
+                                     const unsigned char *payload, unsigned n)
+{
+    static const unsigned char head[UNIT_ETH_IP] = {
+        0x66, 0x77, 0x88, 0x99, 0xaa, 0xbb, 0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x08, 0x00,
+        0x45, 0, 0, 0, 0x12, 0x34, 0, 0, 64, 0, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2,
+    };
+    memcpy(f, head, sizeof head);
+    unsigned char *ip = f + 14;
+    ip[2] = (unsigned char)((20 + n) >> 8);
+    ip[3] = (unsigned char)(20 + n);
+    ip[6] = (unsigned char)(ff >> 8);
+    ip[7] = (unsigned char)ff;
+    ip[9] = (unsigned char)proto;
+    unsigned sum = 0;
+    for (unsigned i = 0; i < 20; i += 2)
+        sum += (unsigned)(ip[i] << 8 | ip[i + 1]);
+    while (sum >> 16)
+        sum = (sum & 0xffff) + (sum >> 16);
+    ip[10] = (unsigned char)(~sum >> 8);
+    ip[11] = (unsigned char)~sum;
+    if (n)
+        memcpy(f + UNIT_ETH_IP, payload, n);
+    return UNIT_ETH_IP + n;
+}
+
 /* The n-th (0-based) layer of protocol `proto`, or NULL. */
 static inline const layer_t *unit_layer(const record_t *r, const char *proto, int nth)
 {
