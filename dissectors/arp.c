@@ -37,14 +37,6 @@ static const char *arp_op_name(uint32_t op)
     }
 }
 
-/* Out of captured bytes: the layer spans what there is, up to the cut. */
-static int truncated(dctx_t *x, cursor_t *c, uint32_t start)
-{
-    cur_skip(c, cur_left(c));
-    dx_span(x, c, start);
-    return LS_TRUNCATED;
-}
-
 /* The four Ethernet/IPv4 addresses at [c->off, +20); fields only for
  * those fully captured. */
 static int arp_ether_ipv4(dctx_t *x, cursor_t *c, uint32_t start)
@@ -57,7 +49,7 @@ static int arp_ether_ipv4(dctx_t *x, cursor_t *c, uint32_t start)
     cur_bytes(c, tpa, sizeof tpa);
     bool cut = c->trunc;
     if (cut)
-        truncated(x, c, start);
+        dx_truncated(x, c, start);
     else
         dx_span(x, c, start);
     if (got >= 6)
@@ -93,7 +85,7 @@ static int arp_dissect(dctx_t *x, cursor_t *c)
     if (got >= 8)
         fld_note(fld_uint(x, "op", start + 6, 2, op), arp_op_name(op));
     if (c->trunc) /* short on the wire, or only in the capture */
-        return wire < ARP_FIXED_LEN ? dx_error(x, ERR_bad_arp) : truncated(x, c, start);
+        return wire < ARP_FIXED_LEN ? dx_error(x, ERR_bad_arp) : dx_truncated(x, c, start);
 
     /* RFC 826: sha, spa, tha, tpa follow, of hlen and plen bytes each */
     uint32_t addrs = 2u * ((uint32_t)hlen + plen);

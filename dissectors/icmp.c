@@ -64,27 +64,6 @@ static const char *icmp_type_name(uint8_t type)
     }
 }
 
-/* Out of captured bytes: the layer spans what there is, up to the cut. */
-static int truncated(dctx_t *x, cursor_t *c, uint32_t start)
-{
-    cur_skip(c, cur_left(c));
-    dx_span(x, c, start);
-    return LS_TRUNCATED;
-}
-
-/* RFC 1071 over [start, start+n), all captured. */
-static bool checksum_ok(cursor_t *c, uint32_t start, uint32_t n)
-{
-    uint32_t sum = 0;
-    for (uint32_t i = 0; i < n; i += 2) {
-        sum += (uint32_t)cur_peek_u8(c, start + i) << 8;
-        if (i + 1 < n)
-            sum += cur_peek_u8(c, start + i + 1);
-        sum = (sum & 0xffff) + (sum >> 16);
-    }
-    return sum == 0xffff;
-}
-
 /* The second half of the header, [start+4, start+8), by type.  Returns
  * the message's fixed length when it is longer than 8 bytes, else 8. */
 static uint32_t icmp_rest(dctx_t *x, cursor_t *c, uint8_t type, uint8_t code, uint32_t at)
@@ -159,20 +138,20 @@ static int icmp_dissect(dctx_t *x, cursor_t *c)
     if (wire < ICMP_HDR_LEN && !x->allow_short)
         return dx_error(x, ERR_bad_icmp);
     if (!cur_has(c, ICMP_HDR_LEN - 4))
-        return truncated(x, c, start);
+        return dx_truncated(x, c, start);
     uint32_t fixed = icmp_rest(x, c, type, code, start + 4);
     if (wire < fixed && !x->allow_short)
         return dx_error(x, ERR_bad_icmp);
     if (fixed > ICMP_HDR_LEN) {
         if (!cur_has(c, fixed - ICMP_HDR_LEN))
-            return truncated(x, c, start);
+            return dx_truncated(x, c, start);
         icmp_tail(x, c, type);
     }
     dx_span(x, c, start);
     /* the checksum needs every byte: a quote holds only the start, and
      * a fragment only a piece */
     if (got == wire && !x->allow_short && !x->ip_fragment)
-        fld_bool(x, "checksum_ok", start + 2, 2, checksum_ok(c, start, wire));
+        fld_bool(x, "checksum_ok", start + 2, 2, cur_sum16(c, start, wire, 0) == 0xffff);
 
     uint64_t qlen = 0;
     if (is_error(type) && x->layer->depth == 0) {

@@ -97,14 +97,6 @@ static const char *nd_opt_name(uint8_t type)
     }
 }
 
-/* Out of captured bytes: the layer spans what there is, up to the cut. */
-static int truncated(dctx_t *x, cursor_t *c, uint32_t start)
-{
-    cur_skip(c, cur_left(c));
-    dx_span(x, c, start);
-    return LS_TRUNCATED;
-}
-
 /* Length of the type's fixed part (after which options or data come). */
 static uint32_t fixed_len(uint8_t type)
 {
@@ -230,11 +222,11 @@ static int nd_options(dctx_t *x, cursor_t *c, uint32_t start)
         uint32_t olen = units * ND_OPT_UNIT;
         /* in a quote the message is cut short: only truncated */
         if (wire < 2 || (!c->trunc && (olen == 0 || olen > wire))) {
-            st = x->allow_short && olen ? truncated(x, c, start) : dx_error(x, ERR_bad_nd_option);
+            st = x->allow_short && olen ? dx_truncated(x, c, start) : dx_error(x, ERR_bad_nd_option);
             break;
         }
         if (c->trunc || !cur_has(c, olen - 2)) {
-            st = truncated(x, c, start);
+            st = dx_truncated(x, c, start);
             break;
         }
         field_t *o = fld_object(x, NULL, at);
@@ -272,15 +264,7 @@ static void checksum_check(dctx_t *x, cursor_t *c, uint32_t start, uint32_t n)
         sum += (uint32_t)(src->v.b[i] << 8 | src->v.b[i + 1]) +
                (uint32_t)(dst->v.b[i] << 8 | dst->v.b[i + 1]);
     sum += (n >> 16) + (n & 0xffff) + IPPROTO_ICMPV6;
-    for (uint32_t i = 0; i < n; i += 2) {
-        sum += (uint32_t)cur_peek_u8(c, start + i) << 8;
-        if (i + 1 < n)
-            sum += cur_peek_u8(c, start + i + 1);
-        sum = (sum & 0xffff) + (sum >> 16);
-    }
-    while (sum >> 16)
-        sum = (sum & 0xffff) + (sum >> 16);
-    fld_bool(x, "checksum_ok", start + 2, 2, sum == 0xffff);
+    fld_bool(x, "checksum_ok", start + 2, 2, cur_sum16(c, start, n, sum) == 0xffff);
 }
 
 static int icmpv6_dissect(dctx_t *x, cursor_t *c)
@@ -299,7 +283,7 @@ static int icmpv6_dissect(dctx_t *x, cursor_t *c)
     if (wire < fixed && !x->allow_short)
         return dx_error(x, ERR_bad_icmpv6);
     if (c->trunc || !cur_has(c, fixed - ICMP6_HDR_LEN))
-        return truncated(x, c, start);
+        return dx_truncated(x, c, start);
     icmp6_body(x, c, type);
     /* the checksum needs every byte: not in a quote or a fragment */
     if (got == wire && !x->allow_short && !x->ip_fragment)

@@ -67,16 +67,6 @@ static bool walk_options(dctx_t *x, cursor_t *c, uint32_t end)
     return ok;
 }
 
-static bool checksum_ok(cursor_t *c, uint32_t start, uint32_t hlen)
-{
-    uint32_t sum = 0;
-    for (uint32_t i = 0; i + 1 < hlen; i += 2)
-        sum += (uint32_t)(cur_peek_u8(c, start + i) << 8) | cur_peek_u8(c, start + i + 1);
-    while (sum >> 16)
-        sum = (sum & 0xffff) + (sum >> 16);
-    return sum == 0xffff;
-}
-
 static int ipv4_dissect(dctx_t *x, cursor_t *c)
 {
     uint32_t start = c->off;
@@ -143,7 +133,7 @@ static int ipv4_dissect(dctx_t *x, cursor_t *c)
         dx_span(x, &pkt, start);
         return LS_TRUNCATED;
     }
-    fld_bool(x, "checksum_ok", start + 10, 2, checksum_ok(&pkt, start, hlen));
+    fld_bool(x, "checksum_ok", start + 10, 2, cur_sum16(&pkt, start, hlen, 0) == 0xffff);
     x->layer->off = start;
     x->layer->len = hlen;
     if (hlen > IP4_MIN_HDR && !walk_options(x, &pkt, start + hlen))

@@ -159,6 +159,22 @@ static inline const uint8_t *cur_view(cursor_t *c, uint32_t n)
     return p;
 }
 
+/* RFC 1071 one's-complement sum of the captured bytes [start, start+n)
+ * added to `sum` (an odd last byte is padded with zero), folded to 16
+ * bits.  A message checks out when the sum over it is 0xffff. */
+static inline uint32_t cur_sum16(cursor_t *c, uint32_t start, uint32_t n, uint32_t sum)
+{
+    for (uint32_t i = 0; i < n; i += 2) {
+        sum += (uint32_t)cur_peek_u8(c, start + i) << 8;
+        if (i + 1 < n)
+            sum += cur_peek_u8(c, start + i + 1);
+        sum = (sum & 0xffff) + (sum >> 16);
+    }
+    while (sum >> 16)
+        sum = (sum & 0xffff) + (sum >> 16);
+    return sum;
+}
+
 /* Sub-window of declared length n starting at the read position; the
  * parent moves past it.  Returns false (and an empty window) when n runs
  * beyond the parent's reported end: a length field that contradicts its

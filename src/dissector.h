@@ -165,6 +165,14 @@ static inline void dx_next(dctx_t *x, const cursor_t *w, uint8_t table, uint32_t
  * captured bytes. */
 void dx_span(dctx_t *x, const cursor_t *c, uint32_t start);
 
+/* Out of captured bytes: the layer spans what there is, up to the cut. */
+static inline int dx_truncated(dctx_t *x, cursor_t *c, uint32_t start)
+{
+    cur_skip(c, cur_left(c));
+    dx_span(x, c, start);
+    return LS_TRUNCATED;
+}
+
 /* Name helpers shared by several dissectors (static strings, or NULL). */
 const char *ethertype_name(uint32_t type);
 const char *ipproto_name(uint32_t proto);

@@ -417,13 +417,6 @@ static void make_key(flow_key_t *k, uint8_t proto, uint8_t family, const uint8_t
 
 /* ---- per packet ---------------------------------------------------------- */
 
-static uint64_t fu(const record_t *r, const layer_t *l, const char *name)
-{
-    uint64_t v = 0;
-    layer_uint(r, l, name, &v);
-    return v;
-}
-
 static bool syn_wscale(const record_t *r, const layer_t *l, uint8_t *ws)
 {
     const field_t *opts = layer_field(r, l, "options");
@@ -482,8 +475,8 @@ static void account(flow_t *f, bool from_orig, uint32_t ip_len, uint32_t payload
 static uint32_t ip_len_of(const record_t *r, const layer_t *net)
 {
     if (net->proto == &dissector_ipv4)
-        return (uint32_t)fu(r, net, "len");
-    return 40 + (uint32_t)fu(r, net, "plen");
+        return (uint32_t)layer_u64(r, net, "len");
+    return 40 + (uint32_t)layer_u64(r, net, "plen");
 }
 
 /* The payload goes to the application protocol of the flow: the one
@@ -531,12 +524,12 @@ static void track_tcp(flow_table_t *ft, record_t *r, dctx_t *x, layer_t *l, cons
     tcp_seg_t seg = {0};
     if (!layer_field(r, l, "sport") || !layer_field(r, l, "dport"))
         return; /* cut before its ports */
-    uint16_t sport = (uint16_t)fu(r, l, "sport"), dport = (uint16_t)fu(r, l, "dport");
-    seg.flags = (uint16_t)fu(r, l, "flags");
-    seg.seq = (uint32_t)fu(r, l, "seq");
-    seg.ack = (uint32_t)fu(r, l, "ack");
-    seg.win = (uint32_t)fu(r, l, "win");
-    seg.len = (uint32_t)fu(r, l, "len");
+    uint16_t sport = (uint16_t)layer_u64(r, l, "sport"), dport = (uint16_t)layer_u64(r, l, "dport");
+    seg.flags = (uint16_t)layer_u64(r, l, "flags");
+    seg.seq = (uint32_t)layer_u64(r, l, "seq");
+    seg.ack = (uint32_t)layer_u64(r, l, "ack");
+    seg.win = (uint32_t)layer_u64(r, l, "win");
+    seg.len = (uint32_t)layer_u64(r, l, "len");
     seg.ts_ns = ft->now;
     /* payload cut by the snaplen: Zeek cannot deliver it (a gap) */
     seg.truncated = x->has_payload && cur_left(&x->payload) < seg.len;
@@ -643,8 +636,8 @@ static void track_udp(flow_table_t *ft, record_t *r, layer_t *l, const layer_t *
         return;
     if (!layer_field(r, l, "sport") || !layer_field(r, l, "dport"))
         return; /* cut before its ports */
-    uint16_t sport = (uint16_t)fu(r, l, "sport"), dport = (uint16_t)fu(r, l, "dport");
-    uint64_t ulen = fu(r, l, "len");
+    uint16_t sport = (uint16_t)layer_u64(r, l, "sport"), dport = (uint16_t)layer_u64(r, l, "dport");
+    uint64_t ulen = layer_u64(r, l, "len");
     flow_key_t k;
     bool sender_is_a;
     make_key(&k, 17, family, src, sport, dst, dport, &sender_is_a);
@@ -700,10 +693,10 @@ static void track_icmp(flow_table_t *ft, record_t *r, layer_t *l, const layer_t 
     uint8_t src[16], dst[16], family;
     if (!get_addrs(r, net, src, dst, &family))
         return;
-    uint8_t type = (uint8_t)fu(r, l, "type"), req, rep;
+    uint8_t type = (uint8_t)layer_u64(r, l, "type"), req, rep;
     bool is_reply;
     icmp_family(v6, type, &req, &rep, &is_reply);
-    uint16_t id = (uint16_t)fu(r, l, "id");
+    uint16_t id = (uint16_t)layer_u64(r, l, "id");
     /* key: the addresses, the family in both port slots and the id, so a
      * request and its reply meet; ports are restored for the record */
     flow_key_t k;

@@ -27,24 +27,17 @@ static void drop(frag_pending_t *p)
     p->used = false;
 }
 
-static uint64_t fu(const record_t *r, const layer_t *l, const char *name)
-{
-    uint64_t v = 0;
-    layer_uint(r, l, name, &v);
-    return v;
-}
-
 void ipfrag_layer(ipfrag_table_t *t, record_t *r, dctx_t *x, layer_t *l, int64_t now)
 {
-    uint64_t mf = fu(r, l, "mf"), off = fu(r, l, "frag_offset");
+    uint64_t mf = layer_u64(r, l, "mf"), off = layer_u64(r, l, "frag_offset");
     if ((!mf && !off) || !x->has_payload || l->src != 0)
         return;
     const field_t *fs = layer_field(r, l, "src"), *fd = layer_field(r, l, "dst");
     if (!fs || !fd)
         return;
     t->st.fragments++;
-    uint16_t id = (uint16_t)fu(r, l, "id");
-    uint8_t proto = (uint8_t)fu(r, l, "proto_num");
+    uint16_t id = (uint16_t)layer_u64(r, l, "id");
+    uint8_t proto = (uint8_t)layer_u64(r, l, "proto_num");
 
     /* time out old datagrams, find ours or the oldest slot */
     frag_pending_t *mine = NULL, *freeslot = NULL, *oldest = NULL;

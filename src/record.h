@@ -153,6 +153,13 @@ static inline const char *field_str(const record_t *r, const field_t *f)
 const field_t *layer_field(const record_t *r, const layer_t *l, const char *name);
 /* Convenience for renderers: the value of a top-level numeric field. */
 bool layer_uint(const record_t *r, const layer_t *l, const char *name, uint64_t *out);
+/* The same, 0 when the field is absent. */
+static inline uint64_t layer_u64(const record_t *r, const layer_t *l, const char *name)
+{
+    uint64_t v = 0;
+    layer_uint(r, l, name, &v);
+    return v;
+}
 /* Index of the field after the one at i, skipping a nested array/object. */
 unsigned field_next(const record_t *r, unsigned i);
 
