@@ -221,11 +221,9 @@ static int http_dissect(dctx_t *x, cursor_t *c)
         return dx_error(x, ERR_http_line_too_long);
     }
     if (lr == LINE_OPEN) {
-        /* the start line runs past the bytes we have (snaplen, or the
-         * segment's end until reassembly exists) */
-        cur_skip(c, cur_left(c));
-        dx_span(x, c, start);
-        return LS_TRUNCATED;
+        /* the start line runs past the bytes we have (a snaplen cut, or
+         * a segment whose message was not reassembled) */
+        return dx_truncated(x, c, start);
     }
     bool ok = ln.n >= 5 && memcmp(ln.p, "HTTP/", 5) == 0 ? parse_status(x, &ln)
                                                           : parse_request(x, &ln);

@@ -54,14 +54,6 @@ typedef struct ext_walk {
     bool later_frag; /* a non-first fragment: no upper header here */
 } ext_walk_t;
 
-/* Out of captured bytes: the layer spans what there is, up to the cut. */
-static int truncated(dctx_t *x, cursor_t *c, uint32_t start)
-{
-    cur_skip(c, cur_left(c));
-    dx_span(x, c, start);
-    return LS_TRUNCATED;
-}
-
 /* The type-specific part of one extension header at [at, at+elen). */
 static void ext_body(dctx_t *x, cursor_t *pkt, uint8_t type, uint32_t at, ext_walk_t *w)
 {
@@ -102,11 +94,11 @@ static int walk_ext(dctx_t *x, cursor_t *pkt, ext_walk_t *w, bool cut, uint32_t 
         uint8_t hl = cur_u8(pkt);
         uint32_t elen = w->nh == NH_FRAGMENT ? IP6_FRAG_HDR_LEN : IP6_EXT_LEN(hl);
         if (wire < 2 || (!pkt->trunc && elen > wire)) {
-            st = cut ? truncated(x, pkt, start) : dx_error(x, ERR_bad_ipv6_ext);
+            st = cut ? dx_truncated(x, pkt, start) : dx_error(x, ERR_bad_ipv6_ext);
             break;
         }
         if (pkt->trunc || !cur_has(pkt, elen - 2)) {
-            st = truncated(x, pkt, start);
+            st = dx_truncated(x, pkt, start);
             break;
         }
         field_t *o = fld_object(x, NULL, at);
@@ -164,7 +156,7 @@ static int ipv6_dissect(dctx_t *x, cursor_t *c)
          * a short quote or snaplen only truncated */
         if (wire < IP6_HDR_LEN && !x->allow_short)
             return dx_error(x, ERR_bad_ipv6_len);
-        return truncated(x, c, start);
+        return dx_truncated(x, c, start);
     }
 
     /* The packet's extent: the payload length, or (jumbogram, RFC 2675,
