@@ -13,6 +13,20 @@
 #define ARP_ETHER_HLEN 6
 #define ARP_IPV4_PLEN 4
 
+/* The fields, declared once. */
+enum { ARP_HTYPE, ARP_PTYPE, ARP_HLEN, ARP_PLEN, ARP_OP, ARP_SHA, ARP_SPA, ARP_THA, ARP_TPA };
+static const field_def_t arp_fields[] = {
+    [ARP_HTYPE] = FIELD("htype", FT_UINT, "arp.hw.type", "Hardware type"),
+    [ARP_PTYPE] = FIELD("ptype", FT_UINT, "arp.proto.type", "Protocol type", .flags = FF_HEX),
+    [ARP_HLEN] = FIELD("hlen", FT_UINT, "arp.hw.size", "Hardware size"),
+    [ARP_PLEN] = FIELD("plen", FT_UINT, "arp.proto.size", "Protocol size"),
+    [ARP_OP] = FIELD("op", FT_UINT, "arp.opcode", "Opcode"),
+    [ARP_SHA] = FIELD("sha", FT_MAC, "arp.src.hw_mac", "Sender MAC address"),
+    [ARP_SPA] = FIELD("spa", FT_IPV4, "arp.src.proto_ipv4", "Sender IP address"),
+    [ARP_THA] = FIELD("tha", FT_MAC, "arp.dst.hw_mac", "Target MAC address"),
+    [ARP_TPA] = FIELD("tpa", FT_IPV4, "arp.dst.proto_ipv4", "Target IP address"),
+};
+
 enum arp_op {
     ARP_OP_REQUEST = 1,
     ARP_OP_REPLY = 2,
@@ -53,13 +67,13 @@ static int arp_ether_ipv4(dctx_t *x, cursor_t *c, uint32_t start)
     else
         dx_span(x, c, start);
     if (got >= 6)
-        fld_mac(x, "sha", at, sha);
+        fld_mac(x, ARP_SHA, at, sha);
     if (got >= 10)
-        fld_ipv4(x, "spa", at + 6, spa);
+        fld_ipv4(x, ARP_SPA, at + 6, spa);
     if (got >= 16)
-        fld_mac(x, "tha", at + 10, tha);
+        fld_mac(x, ARP_THA, at + 10, tha);
     if (got >= 20)
-        fld_ipv4(x, "tpa", at + 16, tpa);
+        fld_ipv4(x, ARP_TPA, at + 16, tpa);
     return cut ? LS_TRUNCATED : LS_OK;
 }
 
@@ -75,15 +89,15 @@ static int arp_dissect(dctx_t *x, cursor_t *c)
     /* a field is added only when its bytes were captured: a read after a
      * failed one would come from the wrong offset */
     if (got >= 2)
-        fld_uint(x, "htype", start, 2, htype);
+        fld_uint(x, ARP_HTYPE, start, 2, htype);
     if (got >= 4)
-        fld_note(fld_hex(x, "ptype", start + 2, 2, ptype), ethertype_name(ptype));
+        fld_note(fld_uint(x, ARP_PTYPE, start + 2, 2, ptype), ethertype_name(ptype));
     if (got >= 5)
-        fld_uint(x, "hlen", start + 4, 1, hlen);
+        fld_uint(x, ARP_HLEN, start + 4, 1, hlen);
     if (got >= 6)
-        fld_uint(x, "plen", start + 5, 1, plen);
+        fld_uint(x, ARP_PLEN, start + 5, 1, plen);
     if (got >= 8)
-        fld_note(fld_uint(x, "op", start + 6, 2, op), arp_op_name(op));
+        fld_note(fld_uint(x, ARP_OP, start + 6, 2, op), arp_op_name(op));
     if (c->trunc) /* short on the wire, or only in the capture */
         return wire < ARP_FIXED_LEN ? dx_error(x, ERR_bad_arp) : dx_truncated(x, c, start);
 
@@ -105,11 +119,11 @@ static int arp_dissect(dctx_t *x, cursor_t *c)
 static void arp_summary(const record_t *r, const layer_t *l, outbuf_t *ob)
 {
     uint64_t op = 0, htype = 0, ptype = 0;
-    layer_uint(r, l, "op", &op);
-    layer_uint(r, l, "htype", &htype);
-    layer_uint(r, l, "ptype", &ptype);
-    const field_t *sha = layer_field(r, l, "sha"), *spa = layer_field(r, l, "spa");
-    const field_t *tha = layer_field(r, l, "tha"), *tpa = layer_field(r, l, "tpa");
+    layer_uint(r, l, ARP_OP, &op);
+    layer_uint(r, l, ARP_HTYPE, &htype);
+    layer_uint(r, l, ARP_PTYPE, &ptype);
+    const field_t *sha = layer_field(r, l, ARP_SHA), *spa = layer_field(r, l, ARP_SPA);
+    const field_t *tha = layer_field(r, l, ARP_THA), *tpa = layer_field(r, l, ARP_TPA);
     bool all = sha && spa && tha && tpa;
 
     if (all && op == ARP_OP_REQUEST) {
@@ -135,7 +149,7 @@ static void arp_summary(const record_t *r, const layer_t *l, outbuf_t *ob)
         ob_puts(ob, " at ");
         ob_ipv4(ob, tpa->v.b);
     } else {
-        const field_t *of = layer_field(r, l, "op");
+        const field_t *of = layer_field(r, l, ARP_OP);
         ob_puts(ob, "ARP ");
         if (of && of->note) {
             ob_puts(ob, of->note);
@@ -161,6 +175,9 @@ const dissector_t dissector_arp = {
     .name = "arp",
     .title = "Address Resolution Protocol",
     .osi = 3,
+    .id = PROTO_arp,
+    .fields = arp_fields,
+    .nfields = NFIELDS(arp_fields),
     .dissect = arp_dissect,
     .summary = arp_summary,
     .bindings = arp_bindings,

@@ -55,6 +55,62 @@
 #define T_AAAA 28
 #define T_OPT 41
 
+/* The fields, declared once; display-filter names are Wireshark's where
+ * it has one.  A question's fields and a resource record's are declared
+ * apart (dns.qry.* and dns.resp.*, as Wireshark has them); the four
+ * counts, the four sections and their elements are in section order. */
+enum {
+    DNS_TCP_LEN, DNS_ID, DNS_FLAGS, DNS_FL_QR, DNS_FL_OPCODE, DNS_FL_AA, DNS_FL_TC, DNS_FL_RD,
+    DNS_FL_RA, DNS_FL_AD, DNS_FL_CD, DNS_FL_RCODE, DNS_QDCOUNT, DNS_ANCOUNT, DNS_NSCOUNT,
+    DNS_ARCOUNT, DNS_QUESTIONS, DNS_ANSWERS, DNS_AUTHORITIES, DNS_ADDITIONALS, DNS_QUESTION,
+    DNS_ANSWER, DNS_AUTHORITY, DNS_ADDITIONAL, DNS_Q_NAME, DNS_Q_TYPE, DNS_Q_CLASS, DNS_Q_QU,
+    DNS_RR_NAME, DNS_RR_TYPE, DNS_RR_CLASS, DNS_RR_CACHE_FLUSH, DNS_RR_TTL, DNS_RR_DATA,
+    DNS_EDNS_UDP_SIZE, DNS_EDNS_EXT_RCODE, DNS_EDNS_VERSION, DNS_EDNS_DO,
+};
+static const field_def_t dns_fields[] = {
+    [DNS_TCP_LEN] = FIELD("tcp_len", FT_UINT, "dns.length", "Length (DNS over TCP)"),
+    [DNS_ID] = FIELD("id", FT_UINT, "dns.id", "Transaction ID", .flags = FF_HEX),
+    [DNS_FLAGS] = FIELD("flags", FT_UINT, "dns.flags", "Flags", .flags = FF_HEX),
+    [DNS_FL_QR] = FIELD("qr", FT_UINT, "dns.flags.response", "Response"),
+    [DNS_FL_OPCODE] = FIELD("opcode", FT_UINT, "dns.flags.opcode", "Opcode"),
+    [DNS_FL_AA] = FIELD("aa", FT_BOOL, "dns.flags.authoritative", "Authoritative answer"),
+    [DNS_FL_TC] = FIELD("tc", FT_BOOL, "dns.flags.truncated", "Truncated"),
+    [DNS_FL_RD] = FIELD("rd", FT_BOOL, "dns.flags.recdesired", "Recursion desired"),
+    [DNS_FL_RA] = FIELD("ra", FT_BOOL, "dns.flags.recavail", "Recursion available"),
+    [DNS_FL_AD] = FIELD("ad", FT_BOOL, "dns.flags.authenticated", "Authentic data"),
+    [DNS_FL_CD] = FIELD("cd", FT_BOOL, "dns.flags.checkdisable", "Checking disabled"),
+    [DNS_FL_RCODE] = FIELD("rcode", FT_UINT, "dns.flags.rcode", "Reply code"),
+    [DNS_QDCOUNT] = FIELD("qdcount", FT_UINT, "dns.count.queries", "Questions"),
+    [DNS_ANCOUNT] = FIELD("ancount", FT_UINT, "dns.count.answers", "Answer RRs"),
+    [DNS_NSCOUNT] = FIELD("nscount", FT_UINT, "dns.count.auth_rr", "Authority RRs"),
+    [DNS_ARCOUNT] = FIELD("arcount", FT_UINT, "dns.count.add_rr", "Additional RRs"),
+    [DNS_QUESTIONS] = FIELD("questions", FT_ARRAY, "dns.questions", "Questions"),
+    [DNS_ANSWERS] = FIELD("answers", FT_ARRAY, "dns.answers", "Answers"),
+    [DNS_AUTHORITIES] = FIELD("authorities", FT_ARRAY, "dns.authorities", "Authority records"),
+    [DNS_ADDITIONALS] = FIELD("additionals", FT_ARRAY, "dns.additionals", "Additional records"),
+    [DNS_QUESTION] = FIELD("question", FT_OBJECT, "dns.qry", "Question"),
+    [DNS_ANSWER] = FIELD("answer", FT_OBJECT, "dns.answer", "Answer"),
+    [DNS_AUTHORITY] = FIELD("authority", FT_OBJECT, "dns.authority", "Authority record"),
+    [DNS_ADDITIONAL] = FIELD("additional", FT_OBJECT, "dns.additional", "Additional record"),
+    [DNS_Q_NAME] = FIELD("name", FT_STR, "dns.qry.name", "Name"),
+    [DNS_Q_TYPE] = FIELD("type", FT_UINT, "dns.qry.type", "Type"),
+    [DNS_Q_CLASS] = FIELD("class", FT_UINT, "dns.qry.class", "Class"),
+    [DNS_Q_QU] = FIELD("qu", FT_BOOL, "dns.qry.qu", "Unicast response wanted (mDNS)"),
+    [DNS_RR_NAME] = FIELD("name", FT_STR, "dns.resp.name", "Name"),
+    [DNS_RR_TYPE] = FIELD("type", FT_UINT, "dns.resp.type", "Type"),
+    [DNS_RR_CLASS] = FIELD("class", FT_UINT, "dns.resp.class", "Class"),
+    [DNS_RR_CACHE_FLUSH] = FIELD("cache_flush", FT_BOOL, "dns.resp.cache_flush",
+                                 "Cache flush (mDNS)"),
+    [DNS_RR_TTL] = FIELD("ttl", FT_UINT, "dns.resp.ttl", "Time to live"),
+    [DNS_RR_DATA] = FIELD("data", FT_STR, "dns.resp.data", "Data"),
+    [DNS_EDNS_UDP_SIZE] = FIELD("edns_udp_size", FT_UINT, "dns.rr.udp_payload_size",
+                                "EDNS UDP payload size"),
+    [DNS_EDNS_EXT_RCODE] = FIELD("edns_ext_rcode", FT_UINT, "dns.resp.ext_rcode",
+                                 "EDNS extended RCODE"),
+    [DNS_EDNS_VERSION] = FIELD("edns_version", FT_UINT, "dns.resp.edns0_version", "EDNS version"),
+    [DNS_EDNS_DO] = FIELD("edns_do", FT_BOOL, "dns.resp.z.do", "DNSSEC OK"),
+};
+
 static const char *dns_type_name(uint64_t t)
 {
     switch (t) {
@@ -317,19 +373,20 @@ static int dns_record_body(dctx_t *x, dns_msg_t *d, bool question)
     int rc = dns_name(d, &pos, d->exact ? d->end : UINT32_MAX, &b);
     if (rc)
         return name_status(x, d, rc, ERR_dns_bad_count);
-    strb_field(x, &b, "name", at, pos - at);
+    strb_field(x, &b, question ? DNS_Q_NAME : DNS_RR_NAME, at, pos - at);
     cur_skip(m, pos - at);
     uint16_t type = cur_u16be(m);
     uint16_t cls = cur_u16be(m);
     if (m->trunc)
         return ran_out(x, d, ERR_dns_bad_count);
-    fld_note(fld_uint(x, "type", pos, 2, type), dns_type_name(type));
+    fld_note(fld_uint(x, question ? DNS_Q_TYPE : DNS_RR_TYPE, pos, 2, type), dns_type_name(type));
     /* OPT's class is a payload size (RFC 6891 6.1.2), not a class with a flag */
     bool split = d->mdns && type != T_OPT;
     uint32_t cval = split ? MDNS_CLASS(cls) : cls;
-    fld_note(fld_uint(x, "class", pos + 2, 2, cval), type == T_OPT ? NULL : dns_class_name(cval));
+    fld_note(fld_uint(x, question ? DNS_Q_CLASS : DNS_RR_CLASS, pos + 2, 2, cval),
+             type == T_OPT ? NULL : dns_class_name(cval));
     if (split)
-        fld_bool(x, question ? "qu" : "cache_flush", pos + 2, 1, MDNS_TOP_BIT(cls));
+        fld_bool(x, question ? DNS_Q_QU : DNS_RR_CACHE_FLUSH, pos + 2, 1, MDNS_TOP_BIT(cls));
     if (question)
         return LS_OK;
 
@@ -337,7 +394,7 @@ static int dns_record_body(dctx_t *x, dns_msg_t *d, bool question)
     uint16_t rdlen = cur_u16be(m);
     if (m->trunc)
         return ran_out(x, d, ERR_dns_bad_count);
-    fld_uint(x, "ttl", pos + 4, 4, ttl);
+    fld_uint(x, DNS_RR_TTL, pos + 4, 4, ttl);
     if (type == T_OPT && !d->opt) {
         d->opt = true;
         d->opt_off = pos;
@@ -352,15 +409,16 @@ static int dns_record_body(dctx_t *x, dns_msg_t *d, bool question)
     int st = dns_rdata(x, d, type, rdlen, &b);
     if (st != LS_OK)
         return st;
-    strb_field(x, &b, "data", m->off, rdlen);
+    strb_field(x, &b, DNS_RR_DATA, m->off, rdlen);
     cur_skip(m, rdlen);
     return LS_OK;
 }
 
-static int dns_record(dctx_t *x, dns_msg_t *d, bool question)
+/* One element of section s (0: the questions). */
+static int dns_record(dctx_t *x, dns_msg_t *d, unsigned s)
 {
-    field_t *obj = fld_object(x, NULL, d->m.off);
-    int st = dns_record_body(x, d, question);
+    field_t *obj = fld_object(x, DNS_QUESTION + s, d->m.off);
+    int st = dns_record_body(x, d, s == 0);
     if (st == LS_OK)
         fld_end(x, obj, d->m.off);
     else
@@ -372,14 +430,14 @@ static int dns_dissect(dctx_t *x, cursor_t *c)
 {
     uint32_t start = c->off;
     dns_msg_t d = {0};
-    d.mdns = x->sport == MDNS_PORT || x->dport == MDNS_PORT;
+    d.mdns = x->l4.sport == MDNS_PORT || x->l4.dport == MDNS_PORT;
     d.exact = !x->ip_fragment && !x->allow_short;
     if (x->transport == 6) {
         uint16_t tcp_len = cur_u16be(c);
         dx_span(x, c, start);
         if (c->trunc)
             return LS_TRUNCATED;
-        fld_uint(x, "tcp_len", start, 2, tcp_len);
+        fld_uint(x, DNS_TCP_LEN, start, 2, tcp_len);
         if (tcp_len < DNS_HDR_LEN)
             return dx_error(x, ERR_dns_bad_len);
         d.end = c->off + tcp_len;
@@ -406,36 +464,36 @@ static int dns_dissect(dctx_t *x, cursor_t *c)
         dx_span(x, m, start);
         return ran_out(x, &d, ERR_dns_bad_len);
     }
-    fld_hex(x, "id", hdr, 2, id);
-    fld_hex(x, "flags", hdr + 2, 2, flags);
-    fld_uint(x, "qr", hdr + 2, 1, DNS_QR(flags));
-    fld_note(fld_uint(x, "opcode", hdr + 2, 1, DNS_OPCODE(flags)), dns_opcode_name(DNS_OPCODE(flags)));
-    fld_bool(x, "aa", hdr + 2, 1, DNS_AA(flags));
-    fld_bool(x, "tc", hdr + 2, 1, DNS_TC(flags));
-    fld_bool(x, "rd", hdr + 2, 1, DNS_RD(flags));
-    fld_bool(x, "ra", hdr + 3, 1, DNS_RA(flags));
-    fld_bool(x, "ad", hdr + 3, 1, DNS_AD(flags));
-    fld_bool(x, "cd", hdr + 3, 1, DNS_CD(flags));
-    fld_note(fld_uint(x, "rcode", hdr + 3, 1, DNS_RCODE(flags)), dns_rcode_name(DNS_RCODE(flags)));
-    static const char *const count_name[4] = {"qdcount", "ancount", "nscount", "arcount"};
-    for (unsigned i = 0; i < 4; i++)
-        fld_uint(x, count_name[i], hdr + 4 + 2 * i, 2, counts[i]);
+    fld_uint(x, DNS_ID, hdr, 2, id);
+    fld_uint(x, DNS_FLAGS, hdr + 2, 2, flags);
+    fld_uint(x, DNS_FL_QR, hdr + 2, 1, DNS_QR(flags));
+    fld_note(fld_uint(x, DNS_FL_OPCODE, hdr + 2, 1, DNS_OPCODE(flags)),
+             dns_opcode_name(DNS_OPCODE(flags)));
+    fld_bool(x, DNS_FL_AA, hdr + 2, 1, DNS_AA(flags));
+    fld_bool(x, DNS_FL_TC, hdr + 2, 1, DNS_TC(flags));
+    fld_bool(x, DNS_FL_RD, hdr + 2, 1, DNS_RD(flags));
+    fld_bool(x, DNS_FL_RA, hdr + 3, 1, DNS_RA(flags));
+    fld_bool(x, DNS_FL_AD, hdr + 3, 1, DNS_AD(flags));
+    fld_bool(x, DNS_FL_CD, hdr + 3, 1, DNS_CD(flags));
+    fld_note(fld_uint(x, DNS_FL_RCODE, hdr + 3, 1, DNS_RCODE(flags)),
+             dns_rcode_name(DNS_RCODE(flags)));
+    for (unsigned i = 0; i < 4; i++) /* qdcount, ancount, nscount, arcount */
+        fld_uint(x, DNS_QDCOUNT + i, hdr + 4 + 2 * i, 2, counts[i]);
 
     /* The sections (RFC 1035 4.1): each record takes at least five bytes,
      * so a count beyond the message ends when the bytes do. */
-    static const char *const section[4] = {"questions", "answers", "authorities", "additionals"};
     int st = LS_OK;
     for (unsigned s = 0; s < 4 && st == LS_OK; s++) {
-        field_t *arr = fld_array(x, section[s], m->off);
+        field_t *arr = fld_array(x, DNS_QUESTIONS + s, m->off);
         for (unsigned i = 0; i < counts[s] && st == LS_OK; i++)
-            st = cur_left(m) ? dns_record(x, &d, s == 0) : ran_out(x, &d, ERR_dns_bad_count);
+            st = cur_left(m) ? dns_record(x, &d, s) : ran_out(x, &d, ERR_dns_bad_count);
         fld_end(x, arr, m->off);
     }
     if (d.opt) {
-        fld_uint(x, "edns_udp_size", d.opt_off + 2, 2, d.opt_size);
-        fld_uint(x, "edns_ext_rcode", d.opt_off + 4, 1, EDNS_EXT_RCODE(d.opt_ttl));
-        fld_uint(x, "edns_version", d.opt_off + 5, 1, EDNS_VERSION(d.opt_ttl));
-        fld_bool(x, "edns_do", d.opt_off + 6, 1, EDNS_DO(d.opt_ttl));
+        fld_uint(x, DNS_EDNS_UDP_SIZE, d.opt_off + 2, 2, d.opt_size);
+        fld_uint(x, DNS_EDNS_EXT_RCODE, d.opt_off + 4, 1, EDNS_EXT_RCODE(d.opt_ttl));
+        fld_uint(x, DNS_EDNS_VERSION, d.opt_off + 5, 1, EDNS_VERSION(d.opt_ttl));
+        fld_bool(x, DNS_EDNS_DO, d.opt_off + 6, 1, EDNS_DO(d.opt_ttl));
     }
     if (st == LS_OK && m->end < d.end)
         st = LS_TRUNCATED; /* every record read, but the capture lacks the rest */
@@ -453,12 +511,12 @@ static int dns_dissect(dctx_t *x, cursor_t *c)
     return LS_OK;
 }
 
-/* Field `name` directly inside the container at index i, or NULL. */
-static const field_t *child(const record_t *r, unsigned i, const char *name)
+/* Field `id` directly inside the container at index i, or NULL. */
+static const field_t *child(const record_t *r, unsigned i, unsigned id)
 {
     unsigned end = field_next(r, i) - 1; /* its END marker */
     for (unsigned j = i + 1; j < end; j = field_next(r, j))
-        if (r->fields[j].name && strcmp(r->fields[j].name, name) == 0)
+        if (FIELD_IS(&r->fields[j], dns_fields, id))
             return &r->fields[j];
     return NULL;
 }
@@ -493,9 +551,9 @@ static void put_str(const record_t *r, outbuf_t *ob, const field_t *f)
 static void dns_summary(const record_t *r, const layer_t *l, outbuf_t *ob)
 {
     uint64_t qr = 0, opcode = 0, rcode = 0;
-    layer_uint(r, l, "qr", &qr);
-    layer_uint(r, l, "opcode", &opcode);
-    layer_uint(r, l, "rcode", &rcode);
+    layer_uint(r, l, DNS_FL_QR, &qr);
+    layer_uint(r, l, DNS_FL_OPCODE, &opcode);
+    layer_uint(r, l, DNS_FL_RCODE, &rcode);
     ob_puts(ob, "DNS");
     if (qr)
         ob_puts(ob, " response");
@@ -510,32 +568,33 @@ static void dns_summary(const record_t *r, const layer_t *l, outbuf_t *ob)
         }
     }
     /* the first question, when it got as far as its type */
-    const field_t *qs = layer_field(r, l, "questions");
+    const field_t *qs = layer_field(r, l, DNS_QUESTIONS);
     unsigned qi = qs ? (unsigned)(qs - r->fields) : 0;
-    const field_t *qtype = qs && qi + 1 < field_next(r, qi) - 1 ? child(r, qi + 1, "type") : NULL;
+    const field_t *qtype =
+        qs && qi + 1 < field_next(r, qi) - 1 ? child(r, qi + 1, DNS_Q_TYPE) : NULL;
     if (qtype) {
         ob_putc(ob, ' ');
         put_type(ob, qtype);
         ob_puts(ob, "? ");
-        put_str(r, ob, child(r, qi + 1, "name"));
+        put_str(r, ob, child(r, qi + 1, DNS_Q_NAME));
     } else if (!qr) {
         ob_puts(ob, " query");
     }
     if (!qr)
         return;
     ob_puts(ob, ": ");
-    const field_t *an = layer_field(r, l, "answers");
+    const field_t *an = layer_field(r, l, DNS_ANSWERS);
     unsigned shown = 0;
     if (rcode == 0 && an) {
         unsigned ai = (unsigned)(an - r->fields), end = field_next(r, ai) - 1;
         for (unsigned j = ai + 1; j < end; j = field_next(r, j)) {
-            if (!child(r, j, "data"))
+            if (!child(r, j, DNS_RR_DATA))
                 continue; /* cut short */
             if (shown++)
                 ob_puts(ob, ", ");
-            put_type(ob, child(r, j, "type"));
+            put_type(ob, child(r, j, DNS_RR_TYPE));
             ob_putc(ob, ' ');
-            put_str(r, ob, child(r, j, "data"));
+            put_str(r, ob, child(r, j, DNS_RR_DATA));
         }
     }
     if (!shown) {
@@ -572,6 +631,9 @@ const dissector_t dissector_dns = {
     .name = "dns",
     .title = "Domain Name System",
     .osi = 7,
+    .id = PROTO_dns,
+    .fields = dns_fields,
+    .nfields = NFIELDS(dns_fields),
     .dissect = dns_dissect,
     .summary = dns_summary,
     .bindings = dns_bindings,

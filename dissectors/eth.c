@@ -10,6 +10,16 @@
 #define ETH_HDR_LEN 14
 #define ETH_MAX_LEN_FIELD 1500 /* and 0x0600 up: an EtherType */
 
+/* The fields, declared once.  `type` of an 802.3 frame is the EtherType
+ * its LLC/SNAP header carries, else 0 (llc_length_frame adds it). */
+enum { ETH_DST, ETH_SRC, ETH_LENGTH, ETH_TYPE };
+static const field_def_t eth_fields[] = {
+    [ETH_DST] = FIELD("dst", FT_MAC, "eth.dst", "Destination"),
+    [ETH_SRC] = FIELD("src", FT_MAC, "eth.src", "Source"),
+    [ETH_LENGTH] = FIELD("length", FT_UINT, "eth.len", "802.3 length"),
+    [ETH_TYPE] = FIELD("type", FT_UINT, "eth.type", "EtherType", .flags = FF_HEX),
+};
+
 static int eth_dissect(dctx_t *x, cursor_t *c)
 {
     uint32_t start = c->off;
@@ -20,19 +30,19 @@ static int eth_dissect(dctx_t *x, cursor_t *c)
     dx_span(x, c, start);
     if (c->trunc)
         return LS_TRUNCATED;
-    fld_mac(x, "dst", start, dst);
-    fld_mac(x, "src", start + 6, src);
+    fld_mac(x, ETH_DST, start, dst);
+    fld_mac(x, ETH_SRC, start + 6, src);
     if (type <= ETH_MAX_LEN_FIELD)
-        return llc_length_frame(x, c, start + 12, type);
-    fld_note(fld_hex(x, "type", start + 12, 2, type), ethertype_name(type));
+        return llc_length_frame(x, c, start + 12, type, ETH_LENGTH, ETH_TYPE);
+    fld_note(fld_uint(x, ETH_TYPE, start + 12, 2, type), ethertype_name(type));
     dx_next(x, c, TBL_ETHERTYPE, type, type);
     return LS_OK;
 }
 
 static void eth_summary(const record_t *r, const layer_t *l, outbuf_t *ob)
 {
-    const field_t *s = layer_field(r, l, "src"), *d = layer_field(r, l, "dst");
-    const field_t *t = layer_field(r, l, "type");
+    const field_t *s = layer_field(r, l, ETH_SRC), *d = layer_field(r, l, ETH_DST);
+    const field_t *t = layer_field(r, l, ETH_TYPE);
     ob_puts(ob, "Ethernet ");
     if (s && d) {
         ob_mac(ob, s->v.b);
@@ -60,6 +70,9 @@ const dissector_t dissector_eth = {
     .name = "eth",
     .title = "Ethernet",
     .osi = 2,
+    .id = PROTO_eth,
+    .fields = eth_fields,
+    .nfields = NFIELDS(eth_fields),
     .dissect = eth_dissect,
     .summary = eth_summary,
     .bindings = eth_bindings,

@@ -36,6 +36,28 @@ static const struct {
 
 enum { LINE_OK, LINE_OPEN, LINE_LONG };
 
+/* The fields, declared once; display-filter names are Wireshark's where
+ * it has one (a request's version and a response's are apart, as there). */
+enum {
+    HTTP_KIND, HTTP_METHOD, HTTP_URI, HTTP_REQ_VERSION, HTTP_RESP_VERSION, HTTP_STATUS,
+    HTTP_REASON, HTTP_HOST, HTTP_CONTENT_TYPE, HTTP_CONTENT_LENGTH, HTTP_HEADERS_COMPLETE,
+};
+static const field_def_t http_fields[] = {
+    [HTTP_KIND] = FIELD("kind", FT_STR, "http.kind", "Message kind"),
+    [HTTP_METHOD] = FIELD("method", FT_STR, "http.request.method", "Request method"),
+    [HTTP_URI] = FIELD("uri", FT_STR, "http.request.uri", "Request URI"),
+    [HTTP_REQ_VERSION] = FIELD("version", FT_STR, "http.request.version", "Request version"),
+    [HTTP_RESP_VERSION] = FIELD("version", FT_STR, "http.response.version", "Response version"),
+    [HTTP_STATUS] = FIELD("status", FT_UINT, "http.response.code", "Status code"),
+    [HTTP_REASON] = FIELD("reason", FT_STR, "http.response.phrase", "Reason phrase"),
+    [HTTP_HOST] = FIELD("host", FT_STR, "http.host", "Host"),
+    [HTTP_CONTENT_TYPE] = FIELD("content_type", FT_STR, "http.content_type", "Content type"),
+    [HTTP_CONTENT_LENGTH] = FIELD("content_length", FT_UINT, "http.content_length",
+                                  "Content length"),
+    [HTTP_HEADERS_COMPLETE] = FIELD("headers_complete", FT_BOOL, "http.headers_complete",
+                                    "Header block complete"),
+};
+
 /* One line of the message: a view of its bytes without CR LF. */
 typedef struct line {
     const uint8_t *p;
@@ -106,9 +128,9 @@ static bool is_version(const uint8_t *p, uint32_t n)
            p[6] == '.' && is_digit(p[7]);
 }
 
-static void add_str(dctx_t *x, const char *name, const line_t *ln, uint32_t from, uint32_t to)
+static void add_str(dctx_t *x, unsigned id, const line_t *ln, uint32_t from, uint32_t to)
 {
-    fld_str(x, name, ln->off + from, to - from, (const char *)ln->p + from, to - from);
+    fld_str(x, id, ln->off + from, to - from, (const char *)ln->p + from, to - from);
 }
 
 /* request-line = method SP request-target SP HTTP-version (section 3) */
@@ -124,10 +146,10 @@ static bool parse_request(dctx_t *x, const line_t *ln)
     uint32_t t = find_in(p, m + 1, ln->n, ' ');
     if (t == m + 1 || t == ln->n || !is_version(p + t + 1, ln->n - t - 1))
         return false;
-    fld_str(x, "kind", ln->off, ln->n, "request", 7);
-    add_str(x, "method", ln, 0, m);
-    add_str(x, "uri", ln, m + 1, t);
-    add_str(x, "version", ln, t + 1, ln->n);
+    fld_str(x, HTTP_KIND, ln->off, ln->n, "request", 7);
+    add_str(x, HTTP_METHOD, ln, 0, m);
+    add_str(x, HTTP_URI, ln, m + 1, t);
+    add_str(x, HTTP_REQ_VERSION, ln, t + 1, ln->n);
     return true;
 }
 
@@ -146,10 +168,10 @@ static bool parse_status(dctx_t *x, const line_t *ln)
     unsigned status = (unsigned)(p[v + 1] - '0') * 100 + (unsigned)(p[v + 2] - '0') * 10 +
                       (unsigned)(p[v + 3] - '0');
     uint32_t r = ln->n > v + 4 ? v + 5 : ln->n;
-    fld_str(x, "kind", ln->off, ln->n, "response", 8);
-    add_str(x, "version", ln, 0, v);
-    fld_uint(x, "status", ln->off + v + 1, 3, status);
-    add_str(x, "reason", ln, r, ln->n);
+    fld_str(x, HTTP_KIND, ln->off, ln->n, "response", 8);
+    add_str(x, HTTP_RESP_VERSION, ln, 0, v);
+    fld_uint(x, HTTP_STATUS, ln->off + v + 1, 3, status);
+    add_str(x, HTTP_REASON, ln, r, ln->n);
     return true;
 }
 
@@ -188,10 +210,10 @@ static void parse_header(dctx_t *x, const line_t *ln, unsigned *seen)
         v1--;
     if (!(*seen & SEEN_HOST) && name_is(p, colon, "host")) {
         *seen |= SEEN_HOST;
-        add_str(x, "host", ln, v0, v1);
+        add_str(x, HTTP_HOST, ln, v0, v1);
     } else if (!(*seen & SEEN_CTYPE) && name_is(p, colon, "content-type")) {
         *seen |= SEEN_CTYPE;
-        add_str(x, "content_type", ln, v0, v1);
+        add_str(x, HTTP_CONTENT_TYPE, ln, v0, v1);
     } else if (!(*seen & SEEN_CLEN) && name_is(p, colon, "content-length")) {
         /* 1*DIGIT (RFC 9110 section 8.6); anything else is not recorded */
         if (v1 == v0 || v1 - v0 > HTTP_MAX_CLEN_DIGITS)
@@ -203,7 +225,7 @@ static void parse_header(dctx_t *x, const line_t *ln, unsigned *seen)
             v = v * 10 + (uint64_t)(p[i] - '0');
         }
         *seen |= SEEN_CLEN;
-        fld_uint(x, "content_length", ln->off + v0, v1 - v0, v);
+        fld_uint(x, HTTP_CONTENT_LENGTH, ln->off + v0, v1 - v0, v);
     }
 }
 
@@ -260,7 +282,7 @@ static int http_dissect(dctx_t *x, cursor_t *c)
         }
         parse_header(x, &ln, &seen);
     }
-    fld_bool(x, "headers_complete", c->off, 0, complete);
+    fld_bool(x, HTTP_HEADERS_COMPLETE, c->off, 0, complete);
     dx_span(x, c, start);
     if (complete)
         dx_next(x, c, TBL_NONE, 0, 0); /* the body, if any, as data */
@@ -327,9 +349,9 @@ static int32_t http_pdu_len(const cursor_t *c0, uint32_t *skip_after)
 }
 
 /* " value" of a string field, when present and not empty. */
-static void put_str(const record_t *r, const layer_t *l, const char *name, outbuf_t *ob)
+static void put_str(const record_t *r, const layer_t *l, unsigned id, outbuf_t *ob)
 {
-    const field_t *f = layer_field(r, l, name);
+    const field_t *f = layer_field(r, l, id);
     if (f && f->type == FT_STR && f->s_len) {
         ob_putc(ob, ' ');
         ob_safe_str(ob, field_str(r, f), f->s_len);
@@ -340,13 +362,13 @@ static void http_summary(const record_t *r, const layer_t *l, outbuf_t *ob)
 {
     uint64_t status = 0;
     ob_puts(ob, "HTTP");
-    if (layer_uint(r, l, "status", &status)) {
+    if (layer_uint(r, l, HTTP_STATUS, &status)) {
         ob_putc(ob, ' ');
         ob_u64(ob, status);
-        put_str(r, l, "reason", ob);
+        put_str(r, l, HTTP_REASON, ob);
     } else {
-        put_str(r, l, "method", ob);
-        put_str(r, l, "uri", ob);
+        put_str(r, l, HTTP_METHOD, ob);
+        put_str(r, l, HTTP_URI, ob);
     }
 }
 
@@ -361,6 +383,9 @@ const dissector_t dissector_http = {
     .name = "http",
     .title = "HTTP",
     .osi = 7,
+    .id = PROTO_http,
+    .fields = http_fields,
+    .nfields = NFIELDS(http_fields),
     .dissect = http_dissect,
     .summary = http_summary,
     .bindings = http_bindings,

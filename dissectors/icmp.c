@@ -36,6 +36,38 @@ enum icmp_type {
 #define ICMP_UNREACH_PORT 3
 #define ICMP_UNREACH_NEEDFRAG 4 /* RFC 1191: next-hop MTU in bytes 6-7 */
 
+/* The fields, declared once; display-filter names are Wireshark's where
+ * it has one. */
+enum {
+    ICMP_F_TYPE, ICMP_F_CODE, ICMP_F_CHECKSUM, ICMP_F_ID, ICMP_F_SEQ, ICMP_F_GATEWAY,
+    ICMP_F_NUM_ADDRS, ICMP_F_ADDR_ENTRY_SIZE, ICMP_F_LIFETIME, ICMP_F_POINTER, ICMP_F_ORIG_LEN,
+    ICMP_F_MTU, ICMP_F_ORIGINATE, ICMP_F_RECEIVE, ICMP_F_TRANSMIT, ICMP_F_MASK,
+    ICMP_F_CHECKSUM_OK,
+};
+static const field_def_t icmp_fields[] = {
+    [ICMP_F_TYPE] = FIELD("type", FT_UINT, "icmp.type", "Type"),
+    [ICMP_F_CODE] = FIELD("code", FT_UINT, "icmp.code", "Code"),
+    [ICMP_F_CHECKSUM] = FIELD("checksum", FT_UINT, "icmp.checksum", "Checksum", .flags = FF_HEX),
+    [ICMP_F_ID] = FIELD("id", FT_UINT, "icmp.ident", "Identifier"),
+    [ICMP_F_SEQ] = FIELD("seq", FT_UINT, "icmp.seq", "Sequence number"),
+    [ICMP_F_GATEWAY] = FIELD("gateway", FT_IPV4, "icmp.redir_gw", "Gateway address"),
+    [ICMP_F_NUM_ADDRS] = FIELD("num_addrs", FT_UINT, "icmp.num_addrs", "Number of addresses"),
+    [ICMP_F_ADDR_ENTRY_SIZE] = FIELD("addr_entry_size", FT_UINT, "icmp.addr_entry_size",
+                                     "Address entry size (words)"),
+    [ICMP_F_LIFETIME] = FIELD("lifetime", FT_UINT, "icmp.lifetime", "Lifetime (seconds)"),
+    [ICMP_F_POINTER] = FIELD("pointer", FT_UINT, "icmp.pointer", "Pointer"),
+    [ICMP_F_ORIG_LEN] = FIELD("orig_len", FT_UINT, "icmp.length.original_datagram",
+                              "Length of original datagram (bytes)"),
+    [ICMP_F_MTU] = FIELD("mtu", FT_UINT, "icmp.mtu", "Next-hop MTU"),
+    [ICMP_F_ORIGINATE] = FIELD("originate", FT_UINT, "icmp.originate_timestamp",
+                               "Originate timestamp (ms)"),
+    [ICMP_F_RECEIVE] = FIELD("receive", FT_UINT, "icmp.receive_timestamp", "Receive timestamp (ms)"),
+    [ICMP_F_TRANSMIT] = FIELD("transmit", FT_UINT, "icmp.transmit_timestamp",
+                              "Transmit timestamp (ms)"),
+    [ICMP_F_MASK] = FIELD("mask", FT_IPV4, "icmp.address_mask", "Address mask"),
+    [ICMP_F_CHECKSUM_OK] = FIELD("checksum_ok", FT_BOOL, "icmp.checksum_ok", "Checksum correct"),
+};
+
 static bool is_error(uint8_t type)
 {
     return type == ICMP_UNREACH || type == ICMP_SOURCEQUENCH || type == ICMP_REDIRECT ||
@@ -70,35 +102,38 @@ static uint32_t icmp_rest(dctx_t *x, cursor_t *c, uint8_t type, uint8_t code, ui
 {
     switch (type) {
     case ICMP_ECHO: case ICMP_ECHOREPLY: case ICMP_IREQ: case ICMP_IREQREPLY:
-    case ICMP_TSTAMP: case ICMP_TSTAMPREPLY: case ICMP_MASKREQ: case ICMP_MASKREPLY:
-        fld_uint(x, "id", at, 2, cur_u16be(c));
-        fld_uint(x, "seq", at + 2, 2, cur_u16be(c));
+    case ICMP_TSTAMP: case ICMP_TSTAMPREPLY: case ICMP_MASKREQ: case ICMP_MASKREPLY: {
+        uint16_t id = cur_u16be(c);
+        fld_uint(x, ICMP_F_ID, at, 2, id);
+        x->l4.icmp_id = id;
+        fld_uint(x, ICMP_F_SEQ, at + 2, 2, cur_u16be(c));
         if (type == ICMP_TSTAMP || type == ICMP_TSTAMPREPLY)
             return ICMP_TSTAMP_LEN;
         if (type == ICMP_MASKREQ || type == ICMP_MASKREPLY)
             return ICMP_MASK_LEN;
         return ICMP_HDR_LEN;
+    }
     case ICMP_REDIRECT: {
         uint8_t gw[4];
         cur_bytes(c, gw, 4);
-        fld_ipv4(x, "gateway", at, gw);
+        fld_ipv4(x, ICMP_F_GATEWAY, at, gw);
         return ICMP_HDR_LEN;
     }
     case ICMP_ROUTERADVERT:
-        fld_uint(x, "num_addrs", at, 1, cur_u8(c));
-        fld_uint(x, "addr_entry_size", at + 1, 1, cur_u8(c));
-        fld_uint(x, "lifetime", at + 2, 2, cur_u16be(c));
+        fld_uint(x, ICMP_F_NUM_ADDRS, at, 1, cur_u8(c));
+        fld_uint(x, ICMP_F_ADDR_ENTRY_SIZE, at + 1, 1, cur_u8(c));
+        fld_uint(x, ICMP_F_LIFETIME, at + 2, 2, cur_u16be(c));
         return ICMP_HDR_LEN;
     case ICMP_UNREACH: case ICMP_TIMXCEED: case ICMP_PARAMPROB: {
         uint8_t ptr = cur_u8(c);
         uint8_t words = cur_u8(c); /* RFC 4884: quoted datagram length */
         uint16_t mtu = cur_u16be(c);
         if (type == ICMP_PARAMPROB)
-            fld_uint(x, "pointer", at, 1, ptr);
+            fld_uint(x, ICMP_F_POINTER, at, 1, ptr);
         if (words)
-            fld_uint(x, "orig_len", at + 1, 1, words * ICMP_WORD);
+            fld_uint(x, ICMP_F_ORIG_LEN, at + 1, 1, words * ICMP_WORD);
         if (type == ICMP_UNREACH && code == ICMP_UNREACH_NEEDFRAG)
-            fld_uint(x, "mtu", at + 2, 2, mtu);
+            fld_uint(x, ICMP_F_MTU, at + 2, 2, mtu);
         return ICMP_HDR_LEN;
     }
     default:
@@ -113,28 +148,31 @@ static void icmp_tail(dctx_t *x, cursor_t *c, uint8_t type)
     uint32_t at = c->off;
     if (type == ICMP_TSTAMP || type == ICMP_TSTAMPREPLY) {
         /* RFC 792: milliseconds since midnight UT */
-        fld_uint(x, "originate", at, 4, cur_u32be(c));
-        fld_uint(x, "receive", at + 4, 4, cur_u32be(c));
-        fld_uint(x, "transmit", at + 8, 4, cur_u32be(c));
+        fld_uint(x, ICMP_F_ORIGINATE, at, 4, cur_u32be(c));
+        fld_uint(x, ICMP_F_RECEIVE, at + 4, 4, cur_u32be(c));
+        fld_uint(x, ICMP_F_TRANSMIT, at + 8, 4, cur_u32be(c));
     } else if (type == ICMP_MASKREQ || type == ICMP_MASKREPLY) {
         uint8_t mask[4];
         cur_bytes(c, mask, 4);
-        fld_ipv4(x, "mask", at, mask);
+        fld_ipv4(x, ICMP_F_MASK, at, mask);
     }
 }
 
 static int icmp_dissect(dctx_t *x, cursor_t *c)
 {
     uint32_t start = c->off, got = cur_left(c), wire = cur_rleft(c);
+    x->l4 = (l4_facts_t){0}; /* for the flow tracker */
     uint8_t type = cur_u8(c);
     uint8_t code = cur_u8(c);
     uint16_t sum = cur_u16be(c);
-    if (got >= 1)
-        fld_note(fld_uint(x, "type", start, 1, type), icmp_type_name(type));
+    if (got >= 1) {
+        fld_note(fld_uint(x, ICMP_F_TYPE, start, 1, type), icmp_type_name(type));
+        x->l4.icmp_type = type;
+    }
     if (got >= 2)
-        fld_uint(x, "code", start + 1, 1, code);
+        fld_uint(x, ICMP_F_CODE, start + 1, 1, code);
     if (got >= 4)
-        fld_hex(x, "checksum", start + 2, 2, sum);
+        fld_uint(x, ICMP_F_CHECKSUM, start + 2, 2, sum);
     if (wire < ICMP_HDR_LEN && !x->allow_short)
         return dx_error(x, ERR_bad_icmp);
     if (!cur_has(c, ICMP_HDR_LEN - 4))
@@ -151,14 +189,14 @@ static int icmp_dissect(dctx_t *x, cursor_t *c)
     /* the checksum needs every byte: a quote holds only the start, and
      * a fragment only a piece */
     if (got == wire && !x->allow_short && !x->ip_fragment)
-        fld_bool(x, "checksum_ok", start + 2, 2, cur_sum16(c, start, wire, 0) == 0xffff);
+        fld_bool(x, ICMP_F_CHECKSUM_OK, start + 2, 2, cur_sum16(c, start, wire, 0) == 0xffff);
 
     uint64_t qlen = 0;
     if (is_error(type) && x->layer->depth == 0) {
         /* RFC 4884: with a length, the quote ends there and extensions
          * follow; they are left undissected */
         cursor_t quote = *c;
-        if (layer_uint(x->rec, x->layer, "orig_len", &qlen) && qlen <= cur_rleft(c))
+        if (layer_uint(x->rec, x->layer, ICMP_F_ORIG_LEN, &qlen) && qlen <= cur_rleft(c))
             cur_sub(c, (uint32_t)qlen, &quote);
         dx_next(x, &quote, TBL_NONE, 0, 0);
         x->next_direct = &dissector_ipv4;
@@ -198,7 +236,7 @@ static const struct {
 static void unreach_summary(const record_t *r, const layer_t *l, uint64_t code, outbuf_t *ob)
 {
     const layer_t *ip = quoted(r, l, &dissector_ipv4);
-    const field_t *dst = ip ? layer_field(r, ip, "dst") : NULL;
+    const field_t *dst = ip ? layer_role(r, ip, ROLE_DST_ADDR) : NULL;
     if (!dst || code >= sizeof unreach_words / sizeof unreach_words[0]) {
         ob_puts(ob, "ICMP destination unreachable code ");
         ob_u64(ob, code);
@@ -208,22 +246,27 @@ static void unreach_summary(const record_t *r, const layer_t *l, uint64_t code, 
     ob_puts(ob, unreach_words[code].pre);
     ob_ipv4(ob, dst->v.b);
     uint64_t proto = 0, port = 0, mtu = 0;
-    layer_uint(r, ip, "proto_num", &proto);
+    const field_t *pf = layer_role(r, ip, ROLE_NEXT_PROTO);
+    if (pf && pf->type == FT_UINT)
+        proto = pf->v.u;
     if (code == ICMP_UNREACH_PROTOCOL) {
         ob_puts(ob, " protocol ");
         ob_u64(ob, proto);
     } else if (code == ICMP_UNREACH_PORT) {
         ob_puts(ob, proto == 6 ? " tcp port" : proto == 17 ? " udp port" : " port");
         const layer_t *t = ip + 1;
-        if (t < r->layers + r->nlayers && t->depth == ip->depth &&
-            layer_uint(r, t, "dport", &port)) {
+        const field_t *pt = NULL;
+        if (t < r->layers + r->nlayers && t->depth == ip->depth)
+            pt = layer_role(r, t, ROLE_DST_PORT);
+        if (pt && (pt->type == FT_UINT || pt->type == FT_BOOL)) {
+            port = pt->v.u;
             ob_putc(ob, ' ');
             ob_u64(ob, port);
         }
     }
     ob_puts(ob, " unreachable");
     ob_puts(ob, unreach_words[code].post);
-    if (code == ICMP_UNREACH_NEEDFRAG && layer_uint(r, l, "mtu", &mtu) && mtu) {
+    if (code == ICMP_UNREACH_NEEDFRAG && layer_uint(r, l, ICMP_F_MTU, &mtu) && mtu) {
         ob_puts(ob, " (mtu ");
         ob_u64(ob, mtu);
         ob_putc(ob, ')');
@@ -233,8 +276,8 @@ static void unreach_summary(const record_t *r, const layer_t *l, uint64_t code, 
 static void id_seq(const record_t *r, const layer_t *l, outbuf_t *ob)
 {
     uint64_t id = 0, seq = 0;
-    layer_uint(r, l, "id", &id);
-    layer_uint(r, l, "seq", &seq);
+    layer_uint(r, l, ICMP_F_ID, &id);
+    layer_uint(r, l, ICMP_F_SEQ, &seq);
     ob_puts(ob, " id ");
     ob_u64(ob, id);
     ob_puts(ob, " seq ");
@@ -244,8 +287,8 @@ static void id_seq(const record_t *r, const layer_t *l, outbuf_t *ob)
 static void icmp_summary(const record_t *r, const layer_t *l, outbuf_t *ob)
 {
     uint64_t type = 0, code = 0, v = 0;
-    layer_uint(r, l, "type", &type);
-    layer_uint(r, l, "code", &code);
+    layer_uint(r, l, ICMP_F_TYPE, &type);
+    layer_uint(r, l, ICMP_F_CODE, &code);
     const field_t *f;
     switch (type) {
     case ICMP_UNREACH:
@@ -258,20 +301,20 @@ static void icmp_summary(const record_t *r, const layer_t *l, outbuf_t *ob)
         return;
     case ICMP_REDIRECT: {
         const layer_t *ip = quoted(r, l, &dissector_ipv4);
-        const field_t *dst = ip ? layer_field(r, ip, "dst") : NULL;
+        const field_t *dst = ip ? layer_role(r, ip, ROLE_DST_ADDR) : NULL;
         ob_puts(ob, code >= 2 ? "ICMP redirect-tos " : "ICMP redirect ");
         if (dst) {
             ob_ipv4(ob, dst->v.b);
             ob_putc(ob, ' ');
         }
         ob_puts(ob, code & 1 ? "to host " : "to net ");
-        if ((f = layer_field(r, l, "gateway")))
+        if ((f = layer_field(r, l, ICMP_F_GATEWAY)))
             ob_ipv4(ob, f->v.b);
         return;
     }
     case ICMP_PARAMPROB:
         ob_puts(ob, "ICMP parameter problem");
-        if (code == 0 && layer_uint(r, l, "pointer", &v)) {
+        if (code == 0 && layer_uint(r, l, ICMP_F_POINTER, &v)) {
             ob_puts(ob, " - octet ");
             ob_u64(ob, v);
         }
@@ -283,7 +326,7 @@ static void icmp_summary(const record_t *r, const layer_t *l, outbuf_t *ob)
         id_seq(r, l, ob);
         return;
     case ICMP_MASKREPLY:
-        if ((f = layer_field(r, l, "mask"))) {
+        if ((f = layer_field(r, l, ICMP_F_MASK))) {
             ob_puts(ob, "ICMP address mask is ");
             ob_ipv4(ob, f->v.b);
             return;
@@ -291,7 +334,7 @@ static void icmp_summary(const record_t *r, const layer_t *l, outbuf_t *ob)
         break;
     case ICMP_ROUTERADVERT:
         ob_puts(ob, "ICMP router advertisement lifetime ");
-        layer_uint(r, l, "lifetime", &v);
+        layer_uint(r, l, ICMP_F_LIFETIME, &v);
         ob_u64(ob, v);
         return;
     default:
@@ -316,6 +359,9 @@ const dissector_t dissector_icmp = {
     .name = "icmp",
     .title = "ICMP",
     .osi = 3,
+    .id = PROTO_icmp,
+    .fields = icmp_fields,
+    .nfields = NFIELDS(icmp_fields),
     .dissect = icmp_dissect,
     .summary = icmp_summary,
     .bindings = icmp_bindings,

@@ -62,6 +62,78 @@ enum nd_opt {
 #define PI_L(f) (((f) >> 7) & 1)
 #define PI_A(f) (((f) >> 6) & 1)
 
+/* The fields, declared once; display-filter names are Wireshark's where
+ * it has one (its icmpv6.length and icmpv6.opt.length count 8-byte units;
+ * strata's orig_len and option len are in bytes). */
+enum {
+    ICMP6_TYPE, ICMP6_CODE, ICMP6_CHECKSUM, ICMP6_CHECKSUM_OK, ICMP6_ECHO_ID, ICMP6_ECHO_SEQ,
+    ICMP6_MTU, ICMP6_POINTER, ICMP6_ORIG_LEN, ICMP6_MLD_MAX_RESP, ICMP6_MLD_GROUP,
+    ICMP6_RA_HOP_LIMIT, ICMP6_RA_FLAGS, ICMP6_RA_M, ICMP6_RA_O, ICMP6_RA_H, ICMP6_RA_PRF,
+    ICMP6_RA_LIFETIME, ICMP6_RA_REACHABLE, ICMP6_RA_RETRANS, ICMP6_NA_R, ICMP6_NA_S, ICMP6_NA_O,
+    ICMP6_NS_TARGET, ICMP6_NA_TARGET, ICMP6_RD_TARGET, ICMP6_RD_DST, ICMP6_OPTIONS, ICMP6_OPTION,
+    ICMP6_OPT_TYPE, ICMP6_OPT_LEN, ICMP6_OPT_SLL, ICMP6_OPT_TLL, ICMP6_OPT_PREFIX_LEN,
+    ICMP6_OPT_PREFIX_L, ICMP6_OPT_PREFIX_A, ICMP6_OPT_VALID_LIFETIME, ICMP6_OPT_PREF_LIFETIME,
+    ICMP6_OPT_PREFIX, ICMP6_OPT_MTU, ICMP6_OPT_RDNSS_LIFETIME,
+};
+static const field_def_t icmpv6_fields[] = {
+    [ICMP6_TYPE] = FIELD("type", FT_UINT, "icmpv6.type", "Type"),
+    [ICMP6_CODE] = FIELD("code", FT_UINT, "icmpv6.code", "Code"),
+    [ICMP6_CHECKSUM] = FIELD("checksum", FT_UINT, "icmpv6.checksum", "Checksum", .flags = FF_HEX),
+    [ICMP6_CHECKSUM_OK] = FIELD("checksum_ok", FT_BOOL, "icmpv6.checksum_ok", "Checksum correct"),
+    [ICMP6_ECHO_ID] = FIELD("id", FT_UINT, "icmpv6.echo.identifier", "Identifier"),
+    [ICMP6_ECHO_SEQ] = FIELD("seq", FT_UINT, "icmpv6.echo.sequence_number", "Sequence number"),
+    [ICMP6_MTU] = FIELD("mtu", FT_UINT, "icmpv6.mtu", "MTU"),
+    [ICMP6_POINTER] = FIELD("pointer", FT_UINT, "icmpv6.pointer", "Pointer"),
+    [ICMP6_ORIG_LEN] = FIELD("orig_len", FT_UINT, "icmpv6.length",
+                             "Length of the original datagram (bytes)"),
+    [ICMP6_MLD_MAX_RESP] = FIELD("max_resp_delay", FT_UINT, "icmpv6.mld.maximum_response_delay",
+                                 "Maximum response delay (ms)"),
+    [ICMP6_MLD_GROUP] = FIELD("group", FT_IPV6, "icmpv6.mld.multicast_address",
+                              "Multicast address"),
+    [ICMP6_RA_HOP_LIMIT] = FIELD("cur_hop_limit", FT_UINT, "icmpv6.nd.ra.cur_hop_limit",
+                                 "Current hop limit"),
+    [ICMP6_RA_FLAGS] = FIELD("flags", FT_UINT, "icmpv6.nd.ra.flag", "Flags", .flags = FF_HEX),
+    [ICMP6_RA_M] = FIELD("m", FT_BOOL, "icmpv6.nd.ra.flag.m", "Managed address configuration"),
+    [ICMP6_RA_O] = FIELD("o", FT_BOOL, "icmpv6.nd.ra.flag.o", "Other configuration"),
+    [ICMP6_RA_H] = FIELD("h", FT_BOOL, "icmpv6.nd.ra.flag.h", "Home agent"),
+    [ICMP6_RA_PRF] = FIELD("prf", FT_UINT, "icmpv6.nd.ra.flag.prf", "Default router preference"),
+    [ICMP6_RA_LIFETIME] = FIELD("router_lifetime", FT_UINT, "icmpv6.nd.ra.router_lifetime",
+                                "Router lifetime (s)"),
+    [ICMP6_RA_REACHABLE] = FIELD("reachable_time", FT_UINT, "icmpv6.nd.ra.reachable_time",
+                                 "Reachable time (ms)"),
+    [ICMP6_RA_RETRANS] = FIELD("retrans_timer", FT_UINT, "icmpv6.nd.ra.retrans_timer",
+                               "Retrans timer (ms)"),
+    [ICMP6_NA_R] = FIELD("r", FT_BOOL, "icmpv6.nd.na.flag.r", "Router"),
+    [ICMP6_NA_S] = FIELD("s", FT_BOOL, "icmpv6.nd.na.flag.s", "Solicited"),
+    [ICMP6_NA_O] = FIELD("o", FT_BOOL, "icmpv6.nd.na.flag.o", "Override"),
+    [ICMP6_NS_TARGET] = FIELD("target", FT_IPV6, "icmpv6.nd.ns.target_address", "Target address"),
+    [ICMP6_NA_TARGET] = FIELD("target", FT_IPV6, "icmpv6.nd.na.target_address", "Target address"),
+    [ICMP6_RD_TARGET] = FIELD("target", FT_IPV6, "icmpv6.nd.rd.target_address", "Target address"),
+    [ICMP6_RD_DST] = FIELD("dst", FT_IPV6, "icmpv6.nd.rd.destination_address",
+                           "Destination address"),
+    [ICMP6_OPTIONS] = FIELD("options", FT_ARRAY, "icmpv6.options", "Options"),
+    [ICMP6_OPTION] = FIELD("option", FT_OBJECT, "icmpv6.opt", "Option"),
+    [ICMP6_OPT_TYPE] = FIELD("type", FT_UINT, "icmpv6.opt.type", "Type"),
+    [ICMP6_OPT_LEN] = FIELD("len", FT_UINT, "icmpv6.opt.length", "Length (bytes)"),
+    [ICMP6_OPT_SLL] = FIELD("sll", FT_MAC, "icmpv6.opt.src_linkaddr", "Source link-layer address"),
+    [ICMP6_OPT_TLL] = FIELD("tll", FT_MAC, "icmpv6.opt.target_linkaddr",
+                            "Target link-layer address"),
+    [ICMP6_OPT_PREFIX_LEN] = FIELD("prefix_len", FT_UINT, "icmpv6.opt.prefix.length",
+                                   "Prefix length"),
+    [ICMP6_OPT_PREFIX_L] = FIELD("l", FT_BOOL, "icmpv6.opt.prefix.flag.l", "On-link"),
+    [ICMP6_OPT_PREFIX_A] = FIELD("a", FT_BOOL, "icmpv6.opt.prefix.flag.a",
+                                 "Autonomous address configuration"),
+    [ICMP6_OPT_VALID_LIFETIME] = FIELD("valid_lifetime", FT_UINT,
+                                       "icmpv6.opt.prefix.valid_lifetime", "Valid lifetime (s)"),
+    [ICMP6_OPT_PREF_LIFETIME] = FIELD("preferred_lifetime", FT_UINT,
+                                      "icmpv6.opt.prefix.preferred_lifetime",
+                                      "Preferred lifetime (s)"),
+    [ICMP6_OPT_PREFIX] = FIELD("prefix", FT_IPV6, "icmpv6.opt.prefix", "Prefix"),
+    [ICMP6_OPT_MTU] = FIELD("mtu", FT_UINT, "icmpv6.opt.mtu", "MTU"),
+    [ICMP6_OPT_RDNSS_LIFETIME] = FIELD("lifetime", FT_UINT, "icmpv6.opt.rdnss.lifetime",
+                                       "Lifetime (s)"),
+};
+
 static const char *icmp6_type_name(uint8_t type)
 {
     switch (type) {
@@ -114,12 +186,12 @@ static uint32_t fixed_len(uint8_t type)
     }
 }
 
-static void add_addr(dctx_t *x, cursor_t *c, const char *name)
+static void add_addr(dctx_t *x, cursor_t *c, unsigned id)
 {
     uint8_t a[16];
     uint32_t at = c->off;
     cur_bytes(c, a, 16);
-    fld_ipv6(x, name, at, a);
+    fld_ipv6(x, id, at, a);
 }
 
 /* The fixed part after type/code/checksum, all captured. */
@@ -127,52 +199,55 @@ static void icmp6_body(dctx_t *x, cursor_t *c, uint8_t type)
 {
     uint32_t at = c->off;
     switch (type) {
-    case ICMP6_ECHO: case ICMP6_ECHOREPLY:
-        fld_uint(x, "id", at, 2, cur_u16be(c));
-        fld_uint(x, "seq", at + 2, 2, cur_u16be(c));
+    case ICMP6_ECHO: case ICMP6_ECHOREPLY: {
+        uint16_t id = cur_u16be(c);
+        fld_uint(x, ICMP6_ECHO_ID, at, 2, id);
+        x->l4.icmp_id = id; /* for the flow tracker */
+        fld_uint(x, ICMP6_ECHO_SEQ, at + 2, 2, cur_u16be(c));
         break;
+    }
     case ICMP6_TOOBIG:
-        fld_uint(x, "mtu", at, 4, cur_u32be(c));
+        fld_uint(x, ICMP6_MTU, at, 4, cur_u32be(c));
         break;
     case ICMP6_PARAMPROB:
-        fld_uint(x, "pointer", at, 4, cur_u32be(c));
+        fld_uint(x, ICMP6_POINTER, at, 4, cur_u32be(c));
         break;
     case MLD_QUERY: case MLD_REPORT: case MLD_DONE:
-        fld_uint(x, "max_resp_delay", at, 2, cur_u16be(c));
+        fld_uint(x, ICMP6_MLD_MAX_RESP, at, 2, cur_u16be(c));
         cur_skip(c, 2);
-        add_addr(x, c, "group");
+        add_addr(x, c, ICMP6_MLD_GROUP);
         break;
     case ND_RA: {
-        fld_uint(x, "cur_hop_limit", at, 1, cur_u8(c));
+        fld_uint(x, ICMP6_RA_HOP_LIMIT, at, 1, cur_u8(c));
         uint8_t f = cur_u8(c);
-        fld_hex(x, "flags", at + 1, 1, f);
-        fld_bool(x, "m", at + 1, 1, RA_M(f));
-        fld_bool(x, "o", at + 1, 1, RA_O(f));
-        fld_bool(x, "h", at + 1, 1, RA_H(f));
-        fld_uint(x, "prf", at + 1, 1, RA_PRF(f));
-        fld_uint(x, "router_lifetime", at + 2, 2, cur_u16be(c));
-        fld_uint(x, "reachable_time", at + 4, 4, cur_u32be(c));
-        fld_uint(x, "retrans_timer", at + 8, 4, cur_u32be(c));
+        fld_uint(x, ICMP6_RA_FLAGS, at + 1, 1, f);
+        fld_bool(x, ICMP6_RA_M, at + 1, 1, RA_M(f));
+        fld_bool(x, ICMP6_RA_O, at + 1, 1, RA_O(f));
+        fld_bool(x, ICMP6_RA_H, at + 1, 1, RA_H(f));
+        fld_uint(x, ICMP6_RA_PRF, at + 1, 1, RA_PRF(f));
+        fld_uint(x, ICMP6_RA_LIFETIME, at + 2, 2, cur_u16be(c));
+        fld_uint(x, ICMP6_RA_REACHABLE, at + 4, 4, cur_u32be(c));
+        fld_uint(x, ICMP6_RA_RETRANS, at + 8, 4, cur_u32be(c));
         break;
     }
     case ND_NA: {
         uint32_t w = cur_u32be(c);
-        fld_bool(x, "r", at, 1, NA_R(w));
-        fld_bool(x, "s", at, 1, NA_S(w));
-        fld_bool(x, "o", at, 1, NA_O(w));
-        add_addr(x, c, "target");
+        fld_bool(x, ICMP6_NA_R, at, 1, NA_R(w));
+        fld_bool(x, ICMP6_NA_S, at, 1, NA_S(w));
+        fld_bool(x, ICMP6_NA_O, at, 1, NA_O(w));
+        add_addr(x, c, ICMP6_NA_TARGET);
         break;
     }
     case ND_NS: case ND_REDIRECT:
         cur_skip(c, 4); /* reserved */
-        add_addr(x, c, "target");
+        add_addr(x, c, type == ND_NS ? ICMP6_NS_TARGET : ICMP6_RD_TARGET);
         if (type == ND_REDIRECT)
-            add_addr(x, c, "dst");
+            add_addr(x, c, ICMP6_RD_DST);
         break;
     case ICMP6_UNREACH: case ICMP6_TIMXCEED: {
         uint8_t words = cur_u8(c); /* RFC 4884: quoted packet length */
         if (words)
-            fld_uint(x, "orig_len", at, 1, words * ICMP6_WORD);
+            fld_uint(x, ICMP6_ORIG_LEN, at, 1, words * ICMP6_WORD);
         cur_skip(c, 3);
         break;
     }
@@ -190,22 +265,22 @@ static void nd_option_body(dctx_t *x, cursor_t *c, uint8_t type, uint32_t at, ui
         /* Ethernet: 6 bytes of address (RFC 2464 section 6) */
         uint8_t mac[6];
         cur_bytes(c, mac, 6);
-        fld_mac(x, type == ND_OPT_SLL ? "sll" : "tll", at + 2, mac);
+        fld_mac(x, type == ND_OPT_SLL ? ICMP6_OPT_SLL : ICMP6_OPT_TLL, at + 2, mac);
     } else if (type == ND_OPT_PREFIX && olen == ND_OPT_PREFIX_LEN) {
-        fld_uint(x, "prefix_len", at + 2, 1, cur_u8(c));
+        fld_uint(x, ICMP6_OPT_PREFIX_LEN, at + 2, 1, cur_u8(c));
         uint8_t f = cur_u8(c);
-        fld_bool(x, "l", at + 3, 1, PI_L(f));
-        fld_bool(x, "a", at + 3, 1, PI_A(f));
-        fld_uint(x, "valid_lifetime", at + 4, 4, cur_u32be(c));
-        fld_uint(x, "preferred_lifetime", at + 8, 4, cur_u32be(c));
+        fld_bool(x, ICMP6_OPT_PREFIX_L, at + 3, 1, PI_L(f));
+        fld_bool(x, ICMP6_OPT_PREFIX_A, at + 3, 1, PI_A(f));
+        fld_uint(x, ICMP6_OPT_VALID_LIFETIME, at + 4, 4, cur_u32be(c));
+        fld_uint(x, ICMP6_OPT_PREF_LIFETIME, at + 8, 4, cur_u32be(c));
         cur_skip(c, 4);
-        add_addr(x, c, "prefix");
+        add_addr(x, c, ICMP6_OPT_PREFIX);
     } else if (type == ND_OPT_MTU && olen == ND_OPT_UNIT) {
         cur_skip(c, 2);
-        fld_uint(x, "mtu", at + 4, 4, cur_u32be(c));
+        fld_uint(x, ICMP6_OPT_MTU, at + 4, 4, cur_u32be(c));
     } else if (type == ND_OPT_RDNSS && olen >= ND_OPT_UNIT) {
         cur_skip(c, 2);
-        fld_uint(x, "lifetime", at + 4, 4, cur_u32be(c));
+        fld_uint(x, ICMP6_OPT_RDNSS_LIFETIME, at + 4, 4, cur_u32be(c));
     }
 }
 
@@ -213,7 +288,7 @@ static void nd_option_body(dctx_t *x, cursor_t *c, uint8_t type, uint32_t at, ui
  * the walk is bounded by the message length. */
 static int nd_options(dctx_t *x, cursor_t *c, uint32_t start)
 {
-    field_t *arr = fld_array(x, "options", c->off);
+    field_t *arr = fld_array(x, ICMP6_OPTIONS, c->off);
     int st = LS_OK;
     while (cur_rleft(c) > 0) {
         uint32_t at = c->off, wire = cur_rleft(c);
@@ -229,9 +304,9 @@ static int nd_options(dctx_t *x, cursor_t *c, uint32_t start)
             st = dx_truncated(x, c, start);
             break;
         }
-        field_t *o = fld_object(x, NULL, at);
-        fld_note(fld_uint(x, "type", at, 1, type), nd_opt_name(type));
-        fld_uint(x, "len", at + 1, 1, olen);
+        field_t *o = fld_object(x, ICMP6_OPTION, at);
+        fld_note(fld_uint(x, ICMP6_OPT_TYPE, at, 1, type), nd_opt_name(type));
+        fld_uint(x, ICMP6_OPT_LEN, at + 1, 1, olen);
         nd_option_body(x, c, type, at, olen);
         fld_end(x, o, at + olen);
         cur_skip(c, at + olen - c->off); /* captured: cur_has above */
@@ -241,30 +316,20 @@ static int nd_options(dctx_t *x, cursor_t *c, uint32_t start)
 }
 
 /* RFC 4443 section 2.3: the checksum over the pseudo header (RFC 8200
- * section 8.1) and the message.  Only when the enclosing layer is IPv6
+ * section 8.1) and the message.  Only when the enclosing header is IPv6
  * with its addresses, no routing header still to visit (the pseudo header
  * would need the final destination), and every byte is captured. */
 static void checksum_check(dctx_t *x, cursor_t *c, uint32_t start, uint32_t n)
 {
-    const record_t *r = x->rec;
-    if (x->layer == r->layers)
+    const ip_facts_t *ip = &x->ip;
+    if (ip->version != 6 || ip->rh_pending)
         return;
-    const layer_t *ip = x->layer - 1;
-    if (ip->proto != &dissector_ipv6 || ip->depth != x->layer->depth)
-        return;
-    const field_t *src = layer_field(r, ip, "src"), *dst = layer_field(r, ip, "dst");
-    if (!src || !dst)
-        return;
-    for (unsigned i = ip->f_first; i < (unsigned)ip->f_first + ip->f_count; i++)
-        if (r->fields[i].name && strcmp(r->fields[i].name, "segs_left") == 0 &&
-            r->fields[i].v.u != 0)
-            return;
     uint32_t sum = 0;
     for (unsigned i = 0; i < 16; i += 2)
-        sum += (uint32_t)(src->v.b[i] << 8 | src->v.b[i + 1]) +
-               (uint32_t)(dst->v.b[i] << 8 | dst->v.b[i + 1]);
+        sum += (uint32_t)(ip->src[i] << 8 | ip->src[i + 1]) +
+               (uint32_t)(ip->dst[i] << 8 | ip->dst[i + 1]);
     sum += (n >> 16) + (n & 0xffff) + IPPROTO_ICMPV6;
-    fld_bool(x, "checksum_ok", start + 2, 2, cur_sum16(c, start, n, sum) == 0xffff);
+    fld_bool(x, ICMP6_CHECKSUM_OK, start + 2, 2, cur_sum16(c, start, n, sum) == 0xffff);
 }
 
 static int icmpv6_dissect(dctx_t *x, cursor_t *c)
@@ -273,12 +338,15 @@ static int icmpv6_dissect(dctx_t *x, cursor_t *c)
     uint8_t type = cur_u8(c);
     uint8_t code = cur_u8(c);
     uint16_t sum = cur_u16be(c);
-    if (got >= 1)
-        fld_note(fld_uint(x, "type", start, 1, type), icmp6_type_name(type));
+    x->l4 = (l4_facts_t){0}; /* for the flow tracker */
+    if (got >= 1) {
+        fld_note(fld_uint(x, ICMP6_TYPE, start, 1, type), icmp6_type_name(type));
+        x->l4.icmp_type = type;
+    }
     if (got >= 2)
-        fld_uint(x, "code", start + 1, 1, code);
+        fld_uint(x, ICMP6_CODE, start + 1, 1, code);
     if (got >= ICMP6_HDR_LEN)
-        fld_hex(x, "checksum", start + 2, 2, sum);
+        fld_uint(x, ICMP6_CHECKSUM, start + 2, 2, sum);
     uint32_t fixed = fixed_len(type); /* 4 when not even the type is known */
     if (wire < fixed && !x->allow_short)
         return dx_error(x, ERR_bad_icmpv6);
@@ -301,7 +369,7 @@ static int icmpv6_dissect(dctx_t *x, cursor_t *c)
         /* RFC 4884: with a length, the quote ends there and extensions
          * follow; they are left undissected */
         cursor_t quote = *c;
-        if (layer_uint(x->rec, x->layer, "orig_len", &qlen) && qlen <= cur_rleft(c))
+        if (layer_uint(x->rec, x->layer, ICMP6_ORIG_LEN, &qlen) && qlen <= cur_rleft(c))
             cur_sub(c, (uint32_t)qlen, &quote);
         dx_next(x, &quote, TBL_NONE, 0, 0);
         x->next_direct = &dissector_ipv6;
@@ -313,13 +381,24 @@ static int icmpv6_dissect(dctx_t *x, cursor_t *c)
     return LS_OK;
 }
 
-/* A field by name anywhere in the layer, also inside `options`. */
-static const field_t *any_field(const record_t *r, const layer_t *l, const char *name)
+/* A field anywhere in the layer, also inside `options`. */
+static const field_t *any_field(const record_t *r, const layer_t *l, unsigned id)
 {
     for (unsigned i = l->f_first; i < (unsigned)l->f_first + l->f_count; i++)
-        if (r->fields[i].name && strcmp(r->fields[i].name, name) == 0)
+        if (FIELD_IS(&r->fields[i], icmpv6_fields, id))
             return &r->fields[i];
     return NULL;
+}
+
+/* The value of the numeric field playing `role` in a layer of another
+ * protocol (as layer_uint reads one of a layer's own). */
+static bool role_uint(const record_t *r, const layer_t *l, unsigned role, uint64_t *out)
+{
+    const field_t *f = layer_role(r, l, role);
+    if (!f || (f->type != FT_UINT && f->type != FT_BOOL))
+        return false;
+    *out = f->v.u;
+    return true;
 }
 
 static const char *const unreach_reason[] = {
@@ -334,7 +413,7 @@ static void unreach_summary(const record_t *r, const layer_t *l, uint64_t code, 
     const layer_t *ip = l + 1;
     const field_t *dst = NULL;
     if (ip < r->layers + r->nlayers && ip->depth == l->depth + 1 && ip->proto == &dissector_ipv6)
-        dst = layer_field(r, ip, "dst");
+        dst = layer_role(r, ip, ROLE_DST_ADDR);
     if (!dst || code >= sizeof unreach_reason / sizeof unreach_reason[0]) {
         ob_puts(ob, "ICMP6 destination unreachable code ");
         ob_u64(ob, code);
@@ -344,10 +423,11 @@ static void unreach_summary(const record_t *r, const layer_t *l, uint64_t code, 
     ob_ipv6(ob, dst->v.b);
     if (code == 4) { /* port unreachable */
         uint64_t proto = 0, port;
-        layer_uint(r, ip, "upper", &proto);
+        role_uint(r, ip, ROLE_NEXT_PROTO, &proto);
         ob_puts(ob, proto == 6 ? " tcp port" : proto == 17 ? " udp port" : " port");
         const layer_t *t = ip + 1;
-        if (t < r->layers + r->nlayers && t->depth == ip->depth && layer_uint(r, t, "dport", &port)) {
+        if (t < r->layers + r->nlayers && t->depth == ip->depth &&
+            role_uint(r, t, ROLE_DST_PORT, &port)) {
             ob_putc(ob, ' ');
             ob_u64(ob, port);
         }
@@ -359,9 +439,11 @@ static void unreach_summary(const record_t *r, const layer_t *l, uint64_t code, 
 static void icmpv6_summary(const record_t *r, const layer_t *l, outbuf_t *ob)
 {
     uint64_t type = 0, code = 0, a = 0, b = 0;
-    layer_uint(r, l, "type", &type);
-    layer_uint(r, l, "code", &code);
-    const field_t *tgt = layer_field(r, l, "target"), *f;
+    layer_uint(r, l, ICMP6_TYPE, &type);
+    layer_uint(r, l, ICMP6_CODE, &code);
+    unsigned tgt_id = type == ND_NS ? ICMP6_NS_TARGET : type == ND_NA ? ICMP6_NA_TARGET
+                                                                      : ICMP6_RD_TARGET;
+    const field_t *tgt = layer_field(r, l, tgt_id), *f;
     switch (type) {
     case ICMP6_UNREACH:
         unreach_summary(r, l, code, ob);
@@ -383,16 +465,16 @@ static void icmpv6_summary(const record_t *r, const layer_t *l, outbuf_t *ob)
         return;
     }
     ob_puts(ob, icmp6_type_name((uint8_t)type));
-    if ((type == ICMP6_ECHO || type == ICMP6_ECHOREPLY) && layer_uint(r, l, "id", &a) &&
-        layer_uint(r, l, "seq", &b)) {
+    if ((type == ICMP6_ECHO || type == ICMP6_ECHOREPLY) && layer_uint(r, l, ICMP6_ECHO_ID, &a) &&
+        layer_uint(r, l, ICMP6_ECHO_SEQ, &b)) {
         ob_puts(ob, " id ");
         ob_u64(ob, a);
         ob_puts(ob, " seq ");
         ob_u64(ob, b);
-    } else if (type == ICMP6_TOOBIG && layer_uint(r, l, "mtu", &a)) {
+    } else if (type == ICMP6_TOOBIG && layer_uint(r, l, ICMP6_MTU, &a)) {
         ob_puts(ob, " mtu ");
         ob_u64(ob, a);
-    } else if (type == ICMP6_PARAMPROB && layer_uint(r, l, "pointer", &a)) {
+    } else if (type == ICMP6_PARAMPROB && layer_uint(r, l, ICMP6_POINTER, &a)) {
         ob_puts(ob, " code ");
         ob_u64(ob, code);
         ob_puts(ob, " pointer ");
@@ -403,17 +485,17 @@ static void icmpv6_summary(const record_t *r, const layer_t *l, outbuf_t *ob)
     } else if (type == ND_NA && tgt) {
         ob_putc(ob, ' ');
         ob_ipv6(ob, tgt->v.b);
-        if ((f = any_field(r, l, "tll")) && f->type == FT_MAC) {
+        if ((f = any_field(r, l, ICMP6_OPT_TLL)) && f->type == FT_MAC) {
             ob_puts(ob, " is at ");
             ob_mac(ob, f->v.b);
         }
-    } else if (type == ND_RA && layer_uint(r, l, "cur_hop_limit", &a) &&
-               layer_uint(r, l, "router_lifetime", &b)) {
+    } else if (type == ND_RA && layer_uint(r, l, ICMP6_RA_HOP_LIMIT, &a) &&
+               layer_uint(r, l, ICMP6_RA_LIFETIME, &b)) {
         ob_puts(ob, " hop limit ");
         ob_u64(ob, a);
         ob_puts(ob, " lifetime ");
         ob_u64(ob, b);
-    } else if (type == ND_REDIRECT && tgt && (f = layer_field(r, l, "dst"))) {
+    } else if (type == ND_REDIRECT && tgt && (f = layer_field(r, l, ICMP6_RD_DST))) {
         ob_putc(ob, ' ');
         ob_ipv6(ob, f->v.b);
         ob_puts(ob, " to ");
@@ -429,6 +511,9 @@ const dissector_t dissector_icmpv6 = {
     .name = "icmpv6",
     .title = "ICMPv6",
     .osi = 3,
+    .id = PROTO_icmpv6,
+    .fields = icmpv6_fields,
+    .nfields = NFIELDS(icmpv6_fields),
     .dissect = icmpv6_dissect,
     .summary = icmpv6_summary,
     .bindings = icmpv6_bindings,

@@ -20,6 +20,39 @@
 #define IPOPT_EOL 0
 #define IPOPT_NOP 1
 
+/* The fields, declared once; display-filter names are Wireshark's where
+ * it has one. */
+enum {
+    IPV4_VERSION, IPV4_HDR_LEN, IPV4_TOS, IPV4_DSCP, IPV4_ECN, IPV4_LEN, IPV4_ID, IPV4_RF,
+    IPV4_DF, IPV4_MF, IPV4_FRAG_OFFSET, IPV4_TTL, IPV4_PROTO_NUM, IPV4_CHECKSUM, IPV4_SRC,
+    IPV4_DST, IPV4_CHECKSUM_OK, IPV4_OPTIONS, IPV4_OPTION, IPV4_OPT_TYPE, IPV4_OPT_LEN,
+};
+static const field_def_t ipv4_fields[] = {
+    [IPV4_VERSION] = FIELD("version", FT_UINT, "ip.version", "Version"),
+    [IPV4_HDR_LEN] = FIELD("hdr_len", FT_UINT, "ip.hdr_len", "Header length (bytes)"),
+    [IPV4_TOS] = FIELD("tos", FT_UINT, "ip.dsfield", "Type of service", .flags = FF_HEX),
+    [IPV4_DSCP] = FIELD("dscp", FT_UINT, "ip.dsfield.dscp", "Differentiated services codepoint"),
+    [IPV4_ECN] = FIELD("ecn", FT_UINT, "ip.dsfield.ecn", "Explicit congestion notification"),
+    [IPV4_LEN] = FIELD("len", FT_UINT, "ip.len", "Total length"),
+    [IPV4_ID] = FIELD("id", FT_UINT, "ip.id", "Identification", .flags = FF_HEX),
+    [IPV4_RF] = FIELD("rf", FT_BOOL, "ip.flags.rb", "Reserved bit"),
+    [IPV4_DF] = FIELD("df", FT_BOOL, "ip.flags.df", "Don't fragment"),
+    [IPV4_MF] = FIELD("mf", FT_BOOL, "ip.flags.mf", "More fragments"),
+    [IPV4_FRAG_OFFSET] = FIELD("frag_offset", FT_UINT, "ip.frag_offset", "Fragment offset (bytes)"),
+    [IPV4_TTL] = FIELD("ttl", FT_UINT, "ip.ttl", "Time to live"),
+    [IPV4_PROTO_NUM] = FIELD("proto_num", FT_UINT, "ip.proto", "Protocol",
+                             .role = ROLE_NEXT_PROTO),
+    [IPV4_CHECKSUM] = FIELD("checksum", FT_UINT, "ip.checksum", "Header checksum",
+                            .flags = FF_HEX),
+    [IPV4_SRC] = FIELD("src", FT_IPV4, "ip.src", "Source address", .role = ROLE_SRC_ADDR),
+    [IPV4_DST] = FIELD("dst", FT_IPV4, "ip.dst", "Destination address", .role = ROLE_DST_ADDR),
+    [IPV4_CHECKSUM_OK] = FIELD("checksum_ok", FT_BOOL, "ip.checksum_ok", "Header checksum correct"),
+    [IPV4_OPTIONS] = FIELD("options", FT_ARRAY, "ip.options", "Options"),
+    [IPV4_OPTION] = FIELD("option", FT_OBJECT, "ip.option", "Option"),
+    [IPV4_OPT_TYPE] = FIELD("type", FT_UINT, "ip.opt.type", "Type"),
+    [IPV4_OPT_LEN] = FIELD("len", FT_UINT, "ip.opt.len", "Length"),
+};
+
 static const char *ipopt_name(uint8_t type)
 {
     switch (type) {
@@ -41,7 +74,7 @@ static const char *ipopt_name(uint8_t type)
 /* Walk the options in [c->off, end); false on a bad length. */
 static bool walk_options(dctx_t *x, cursor_t *c, uint32_t end)
 {
-    field_t *arr = fld_array(x, "options", c->off);
+    field_t *arr = fld_array(x, IPV4_OPTIONS, c->off);
     bool ok = true;
     while (c->off < end) {
         uint32_t at = c->off;
@@ -55,9 +88,9 @@ static bool walk_options(dctx_t *x, cursor_t *c, uint32_t end)
             }
             cur_skip(c, olen - 2);
         }
-        field_t *o = fld_object(x, NULL, at);
-        fld_note(fld_uint(x, "type", at, 1, type), ipopt_name(type));
-        fld_uint(x, "len", at, olen, olen);
+        field_t *o = fld_object(x, IPV4_OPTION, at);
+        fld_note(fld_uint(x, IPV4_OPT_TYPE, at, 1, type), ipopt_name(type));
+        fld_uint(x, IPV4_OPT_LEN, at, olen, olen);
         fld_end(x, o, at + olen);
         if (type == IPOPT_EOL)
             break;
@@ -70,6 +103,8 @@ static bool walk_options(dctx_t *x, cursor_t *c, uint32_t end)
 static int ipv4_dissect(dctx_t *x, cursor_t *c)
 {
     uint32_t start = c->off;
+    ip_facts_t *facts = &x->ip; /* for the flow tracker and the reassembler */
+    *facts = (ip_facts_t){0};
     uint8_t vihl = cur_u8(c);
     uint8_t tos = cur_u8(c);
     uint16_t tot = cur_u16be(c);
@@ -84,26 +119,34 @@ static int ipv4_dissect(dctx_t *x, cursor_t *c)
     dx_span(x, c, start);
     if (c->trunc) {
         if (c->off > start)
-            fld_uint(x, "version", start, 1, IP4_VERSION(vihl));
+            fld_uint(x, IPV4_VERSION, start, 1, IP4_VERSION(vihl));
         return LS_TRUNCATED;
     }
     uint32_t hlen = IP4_IHL(vihl) * 4u;
-    fld_uint(x, "version", start, 1, IP4_VERSION(vihl));
-    fld_uint(x, "hdr_len", start, 1, hlen);
-    fld_hex(x, "tos", start + 1, 1, tos);
-    fld_uint(x, "dscp", start + 1, 1, IP4_DSCP(tos));
-    fld_uint(x, "ecn", start + 1, 1, IP4_ECN(tos));
-    fld_uint(x, "len", start + 2, 2, tot);
-    fld_hex(x, "id", start + 4, 2, id);
-    fld_bool(x, "rf", start + 6, 1, IP4_RF(ff));
-    fld_bool(x, "df", start + 6, 1, IP4_DF(ff));
-    fld_bool(x, "mf", start + 6, 1, IP4_MF(ff));
-    fld_uint(x, "frag_offset", start + 6, 2, IP4_FRAG_OFF(ff));
-    fld_uint(x, "ttl", start + 8, 1, ttl);
-    fld_note(fld_uint(x, "proto_num", start + 9, 1, proto), ipproto_name(proto));
-    fld_hex(x, "checksum", start + 10, 2, sum);
-    fld_ipv4(x, "src", start + 12, src);
-    fld_ipv4(x, "dst", start + 16, dst);
+    fld_uint(x, IPV4_VERSION, start, 1, IP4_VERSION(vihl));
+    fld_uint(x, IPV4_HDR_LEN, start, 1, hlen);
+    fld_uint(x, IPV4_TOS, start + 1, 1, tos);
+    fld_uint(x, IPV4_DSCP, start + 1, 1, IP4_DSCP(tos));
+    fld_uint(x, IPV4_ECN, start + 1, 1, IP4_ECN(tos));
+    fld_uint(x, IPV4_LEN, start + 2, 2, tot);
+    fld_uint(x, IPV4_ID, start + 4, 2, id);
+    fld_bool(x, IPV4_RF, start + 6, 1, IP4_RF(ff));
+    fld_bool(x, IPV4_DF, start + 6, 1, IP4_DF(ff));
+    fld_bool(x, IPV4_MF, start + 6, 1, IP4_MF(ff));
+    fld_uint(x, IPV4_FRAG_OFFSET, start + 6, 2, IP4_FRAG_OFF(ff));
+    fld_uint(x, IPV4_TTL, start + 8, 1, ttl);
+    fld_note(fld_uint(x, IPV4_PROTO_NUM, start + 9, 1, proto), ipproto_name(proto));
+    fld_uint(x, IPV4_CHECKSUM, start + 10, 2, sum);
+    fld_ipv4(x, IPV4_SRC, start + 12, src);
+    fld_ipv4(x, IPV4_DST, start + 16, dst);
+    facts->len = tot;
+    facts->id = id;
+    facts->mf = IP4_MF(ff);
+    facts->frag_offset = (uint16_t)IP4_FRAG_OFF(ff);
+    facts->proto = proto;
+    memcpy(facts->src, src, 4);
+    memcpy(facts->dst, dst, 4);
+    facts->version = 4;
 
     if (IP4_VERSION(vihl) != 4)
         return dx_error(x, ERR_bad_ip_version);
@@ -133,7 +176,7 @@ static int ipv4_dissect(dctx_t *x, cursor_t *c)
         dx_span(x, &pkt, start);
         return LS_TRUNCATED;
     }
-    fld_bool(x, "checksum_ok", start + 10, 2, cur_sum16(&pkt, start, hlen, 0) == 0xffff);
+    fld_bool(x, IPV4_CHECKSUM_OK, start + 10, 2, cur_sum16(&pkt, start, hlen, 0) == 0xffff);
     x->layer->off = start;
     x->layer->len = hlen;
     if (hlen > IP4_MIN_HDR && !walk_options(x, &pkt, start + hlen))
@@ -151,13 +194,13 @@ static int ipv4_dissect(dctx_t *x, cursor_t *c)
 static void ipv4_summary(const record_t *r, const layer_t *l, outbuf_t *ob)
 {
     uint64_t proto = 0, len = 0, frag = 0, mf = 0, id = 0, ttl = 0;
-    layer_uint(r, l, "proto_num", &proto);
-    layer_uint(r, l, "len", &len);
-    layer_uint(r, l, "frag_offset", &frag);
-    layer_uint(r, l, "mf", &mf);
-    layer_uint(r, l, "id", &id);
-    layer_uint(r, l, "ttl", &ttl);
-    const field_t *pf = layer_field(r, l, "proto_num");
+    layer_uint(r, l, IPV4_PROTO_NUM, &proto);
+    layer_uint(r, l, IPV4_LEN, &len);
+    layer_uint(r, l, IPV4_FRAG_OFFSET, &frag);
+    layer_uint(r, l, IPV4_MF, &mf);
+    layer_uint(r, l, IPV4_ID, &id);
+    layer_uint(r, l, IPV4_TTL, &ttl);
+    const field_t *pf = layer_field(r, l, IPV4_PROTO_NUM);
     ob_puts(ob, "IPv4 ");
     if (pf && pf->note) {
         ob_puts(ob, pf->note);
@@ -188,6 +231,9 @@ const dissector_t dissector_ipv4 = {
     .name = "ipv4",
     .title = "IPv4",
     .osi = 3,
+    .id = PROTO_ipv4,
+    .fields = ipv4_fields,
+    .nfields = NFIELDS(ipv4_fields),
     .dissect = ipv4_dissect,
     .summary = ipv4_summary,
     .bindings = ipv4_bindings,

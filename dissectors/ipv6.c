@@ -31,6 +31,40 @@ enum ip6_nh {
     NH_DSTOPTS = 60,
 };
 
+/* The fields, declared once; display-filter names are Wireshark's where
+ * it has one (it names the extension headers' common fields per header
+ * type; strata has one `ext` array for them all). */
+enum {
+    IPV6_VERSION, IPV6_TCLASS, IPV6_DSCP, IPV6_ECN, IPV6_FLOW_LABEL, IPV6_PLEN, IPV6_NXT,
+    IPV6_HLIM, IPV6_SRC, IPV6_DST, IPV6_EXT, IPV6_EXT_HDR, IPV6_EXT_TYPE, IPV6_EXT_NXT,
+    IPV6_EXT_LEN, IPV6_FRAG_OFFSET, IPV6_FRAG_M, IPV6_FRAG_ID, IPV6_RT_TYPE, IPV6_RT_SEGS_LEFT,
+    IPV6_UPPER,
+};
+static const field_def_t ipv6_fields[] = {
+    [IPV6_VERSION] = FIELD("version", FT_UINT, "ipv6.version", "Version"),
+    [IPV6_TCLASS] = FIELD("tclass", FT_UINT, "ipv6.tclass", "Traffic class", .flags = FF_HEX),
+    [IPV6_DSCP] = FIELD("dscp", FT_UINT, "ipv6.tclass.dscp", "Differentiated services codepoint"),
+    [IPV6_ECN] = FIELD("ecn", FT_UINT, "ipv6.tclass.ecn", "Explicit congestion notification"),
+    [IPV6_FLOW_LABEL] = FIELD("flow_label", FT_UINT, "ipv6.flow", "Flow label", .flags = FF_HEX),
+    [IPV6_PLEN] = FIELD("plen", FT_UINT, "ipv6.plen", "Payload length"),
+    [IPV6_NXT] = FIELD("nxt", FT_UINT, "ipv6.nxt", "Next header"),
+    [IPV6_HLIM] = FIELD("hlim", FT_UINT, "ipv6.hlim", "Hop limit"),
+    [IPV6_SRC] = FIELD("src", FT_IPV6, "ipv6.src", "Source address", .role = ROLE_SRC_ADDR),
+    [IPV6_DST] = FIELD("dst", FT_IPV6, "ipv6.dst", "Destination address", .role = ROLE_DST_ADDR),
+    [IPV6_EXT] = FIELD("ext", FT_ARRAY, "ipv6.ext", "Extension headers"),
+    [IPV6_EXT_HDR] = FIELD("header", FT_OBJECT, "ipv6.ext.header", "Extension header"),
+    [IPV6_EXT_TYPE] = FIELD("type", FT_UINT, "ipv6.ext.type", "Header type"),
+    [IPV6_EXT_NXT] = FIELD("nxt", FT_UINT, "ipv6.ext.nxt", "Next header"),
+    [IPV6_EXT_LEN] = FIELD("len", FT_UINT, "ipv6.ext.len", "Length (bytes)"),
+    [IPV6_FRAG_OFFSET] = FIELD("offset", FT_UINT, "ipv6.fragment.offset", "Fragment offset (bytes)"),
+    [IPV6_FRAG_M] = FIELD("m", FT_BOOL, "ipv6.fragment.more", "More fragments"),
+    [IPV6_FRAG_ID] = FIELD("id", FT_UINT, "ipv6.fragment.id", "Identification", .flags = FF_HEX),
+    [IPV6_RT_TYPE] = FIELD("routing_type", FT_UINT, "ipv6.routing.type", "Routing type"),
+    [IPV6_RT_SEGS_LEFT] = FIELD("segs_left", FT_UINT, "ipv6.routing.segleft", "Segments left"),
+    [IPV6_UPPER] = FIELD("upper", FT_UINT, "ipv6.upper", "Upper-layer protocol",
+                         .role = ROLE_NEXT_PROTO),
+};
+
 static bool is_ext(uint8_t nh)
 {
     return nh == NH_HOPOPTS || nh == NH_ROUTING || nh == NH_FRAGMENT || nh == NH_DSTOPTS;
@@ -60,9 +94,9 @@ static void ext_body(dctx_t *x, cursor_t *pkt, uint8_t type, uint32_t at, ext_wa
     if (type == NH_FRAGMENT) {
         uint16_t offm = cur_u16be(pkt);
         uint32_t id = cur_u32be(pkt);
-        fld_uint(x, "offset", at + 2, 2, IP6_FRAG_OFF(offm));
-        fld_bool(x, "m", at + 3, 1, IP6_FRAG_M(offm));
-        fld_hex(x, "id", at + 4, 4, id);
+        fld_uint(x, IPV6_FRAG_OFFSET, at + 2, 2, IP6_FRAG_OFF(offm));
+        fld_bool(x, IPV6_FRAG_M, at + 3, 1, IP6_FRAG_M(offm));
+        fld_uint(x, IPV6_FRAG_ID, at + 4, 4, id);
         /* RFC 6946: an atomic fragment (offset 0, M 0) is a whole packet */
         if (IP6_FRAG_OFF(offm) != 0 || IP6_FRAG_M(offm))
             x->ip_fragment = true;
@@ -70,8 +104,10 @@ static void ext_body(dctx_t *x, cursor_t *pkt, uint8_t type, uint32_t at, ext_wa
     } else if (type == NH_ROUTING) {
         uint8_t rtype = cur_u8(pkt);
         uint8_t segs = cur_u8(pkt);
-        fld_uint(x, "routing_type", at + 2, 1, rtype);
-        fld_uint(x, "segs_left", at + 3, 1, segs);
+        fld_uint(x, IPV6_RT_TYPE, at + 2, 1, rtype);
+        fld_uint(x, IPV6_RT_SEGS_LEFT, at + 3, 1, segs);
+        if (segs != 0)
+            x->ip.rh_pending = true; /* dst is not the final destination */
     }
 }
 
@@ -88,7 +124,7 @@ static int walk_ext(dctx_t *x, cursor_t *pkt, ext_walk_t *w, bool cut, uint32_t 
             break;
         }
         if (!arr)
-            arr = fld_array(x, "ext", pkt->off);
+            arr = fld_array(x, IPV6_EXT, pkt->off);
         uint32_t at = pkt->off, wire = cur_rleft(pkt);
         uint8_t next = cur_u8(pkt);
         uint8_t hl = cur_u8(pkt);
@@ -101,10 +137,10 @@ static int walk_ext(dctx_t *x, cursor_t *pkt, ext_walk_t *w, bool cut, uint32_t 
             st = dx_truncated(x, pkt, start);
             break;
         }
-        field_t *o = fld_object(x, NULL, at);
-        fld_note(fld_uint(x, "type", w->nh_off, 1, w->nh), ext_name(w->nh));
-        fld_note(fld_uint(x, "nxt", at, 1, next), ipproto_name(next));
-        fld_uint(x, "len", at + 1, w->nh == NH_FRAGMENT ? 0 : 1, elen);
+        field_t *o = fld_object(x, IPV6_EXT_HDR, at);
+        fld_note(fld_uint(x, IPV6_EXT_TYPE, w->nh_off, 1, w->nh), ext_name(w->nh));
+        fld_note(fld_uint(x, IPV6_EXT_NXT, at, 1, next), ipproto_name(next));
+        fld_uint(x, IPV6_EXT_LEN, at + 1, w->nh == NH_FRAGMENT ? 0 : 1, elen);
         ext_body(x, pkt, w->nh, at, w);
         fld_end(x, o, at + elen);
         cur_skip(pkt, at + elen - pkt->off); /* captured: cur_has above */
@@ -119,6 +155,8 @@ static int walk_ext(dctx_t *x, cursor_t *pkt, ext_walk_t *w, bool cut, uint32_t 
 static int ipv6_dissect(dctx_t *x, cursor_t *c)
 {
     uint32_t start = c->off, got = cur_left(c), wire = cur_rleft(c);
+    ip_facts_t *facts = &x->ip; /* for the flow tracker */
+    *facts = (ip_facts_t){0};
     uint8_t first = got ? cur_peek_u8(c, start) : 0;
     uint32_t vtf = cur_u32be(c);
     uint16_t plen = cur_u16be(c);
@@ -131,24 +169,33 @@ static int ipv6_dissect(dctx_t *x, cursor_t *c)
     /* a field only when its bytes were captured (a read after a failed
      * one would come from the wrong offset) */
     if (got >= 1)
-        fld_uint(x, "version", start, 1, IP6_VERSION(first));
+        fld_uint(x, IPV6_VERSION, start, 1, IP6_VERSION(first));
     if (got >= 4) {
         uint32_t tc = IP6_TCLASS(vtf);
-        fld_hex(x, "tclass", start, 2, tc);
-        fld_uint(x, "dscp", start, 2, IP6_DSCP(tc));
-        fld_uint(x, "ecn", start + 1, 1, IP6_ECN(tc));
-        fld_hex(x, "flow_label", start + 1, 3, IP6_FLOW_LABEL(vtf));
+        fld_uint(x, IPV6_TCLASS, start, 2, tc);
+        fld_uint(x, IPV6_DSCP, start, 2, IP6_DSCP(tc));
+        fld_uint(x, IPV6_ECN, start + 1, 1, IP6_ECN(tc));
+        fld_uint(x, IPV6_FLOW_LABEL, start + 1, 3, IP6_FLOW_LABEL(vtf));
     }
-    if (got >= 6)
-        fld_uint(x, "plen", start + 4, 2, plen);
-    if (got >= 7)
-        fld_note(fld_uint(x, "nxt", start + 6, 1, nxt), ipproto_name(nxt));
+    if (got >= 6) {
+        fld_uint(x, IPV6_PLEN, start + 4, 2, plen);
+        facts->len = IP6_HDR_LEN + (uint32_t)plen;
+    }
+    if (got >= 7) {
+        fld_note(fld_uint(x, IPV6_NXT, start + 6, 1, nxt), ipproto_name(nxt));
+        facts->proto = nxt; /* until the extension headers name the upper one */
+    }
     if (got >= 8)
-        fld_uint(x, "hlim", start + 7, 1, hlim);
-    if (got >= 24)
-        fld_ipv6(x, "src", start + 8, src);
-    if (got >= IP6_HDR_LEN)
-        fld_ipv6(x, "dst", start + 24, dst);
+        fld_uint(x, IPV6_HLIM, start + 7, 1, hlim);
+    if (got >= 24) {
+        fld_ipv6(x, IPV6_SRC, start + 8, src);
+        memcpy(facts->src, src, 16);
+    }
+    if (got >= IP6_HDR_LEN) {
+        fld_ipv6(x, IPV6_DST, start + 24, dst);
+        memcpy(facts->dst, dst, 16);
+        facts->version = 6;
+    }
     if (got >= 1 && IP6_VERSION(first) != 6)
         return dx_error(x, ERR_bad_ip_version);
     if (c->trunc) {
@@ -179,7 +226,8 @@ static int ipv6_dissect(dctx_t *x, cursor_t *c)
         dx_span(x, &pkt, start);
     if (st != LS_OK)
         return st;
-    fld_note(fld_uint(x, "upper", w.nh_off, 1, w.nh), ipproto_name(w.nh));
+    fld_note(fld_uint(x, IPV6_UPPER, w.nh_off, 1, w.nh), ipproto_name(w.nh));
+    facts->proto = w.nh;
     if (w.later_frag)
         dx_next(x, &pkt, TBL_NONE, 0, 0); /* a later fragment: data */
     else
@@ -187,11 +235,11 @@ static int ipv6_dissect(dctx_t *x, cursor_t *c)
     return LS_OK;
 }
 
-/* A field of the layer by name, also inside the `ext` objects. */
-static const field_t *any_field(const record_t *r, const layer_t *l, const char *name)
+/* A field of the layer, also inside the `ext` objects. */
+static const field_t *any_field(const record_t *r, const layer_t *l, unsigned id)
 {
     for (unsigned i = l->f_first; i < (unsigned)l->f_first + l->f_count; i++)
-        if (r->fields[i].name && strcmp(r->fields[i].name, name) == 0)
+        if (FIELD_IS(&r->fields[i], ipv6_fields, id))
             return &r->fields[i];
     return NULL;
 }
@@ -199,11 +247,11 @@ static const field_t *any_field(const record_t *r, const layer_t *l, const char 
 static void ipv6_summary(const record_t *r, const layer_t *l, outbuf_t *ob)
 {
     uint64_t hlim = 0, plen = 0;
-    layer_uint(r, l, "hlim", &hlim);
-    layer_uint(r, l, "plen", &plen);
-    const field_t *up = layer_field(r, l, "upper");
+    layer_uint(r, l, IPV6_HLIM, &hlim);
+    layer_uint(r, l, IPV6_PLEN, &plen);
+    const field_t *up = layer_field(r, l, IPV6_UPPER);
     if (!up)
-        up = layer_field(r, l, "nxt");
+        up = layer_field(r, l, IPV6_NXT);
     ob_puts(ob, "IPv6 next ");
     if (up && up->note) {
         ob_puts(ob, up->note);
@@ -215,8 +263,8 @@ static void ipv6_summary(const record_t *r, const layer_t *l, outbuf_t *ob)
     ob_u64(ob, hlim);
     ob_puts(ob, ", length ");
     ob_u64(ob, plen);
-    const field_t *off = any_field(r, l, "offset"), *m = any_field(r, l, "m");
-    const field_t *id = any_field(r, l, "id");
+    const field_t *off = any_field(r, l, IPV6_FRAG_OFFSET), *m = any_field(r, l, IPV6_FRAG_M);
+    const field_t *id = any_field(r, l, IPV6_FRAG_ID);
     if (off && m && id && (off->v.u || m->v.u)) {
         ob_puts(ob, ", fragment id 0x");
         ob_hex(ob, id->v.u, 8);
@@ -236,6 +284,9 @@ const dissector_t dissector_ipv6 = {
     .name = "ipv6",
     .title = "IPv6",
     .osi = 3,
+    .id = PROTO_ipv6,
+    .fields = ipv6_fields,
+    .nfields = NFIELDS(ipv6_fields),
     .dissect = ipv6_dissect,
     .summary = ipv6_summary,
     .bindings = ipv6_bindings,

@@ -7,7 +7,9 @@
 
 /* The two bytes at field_off were a length (<= 1500): add "length" and
  * "type" (the EtherType a SNAP header with OUI 0 carries, else 0) to the
- * current layer and hand the `length` bytes that follow to LLC. */
-int llc_length_frame(dctx_t *x, cursor_t *c, uint32_t field_off, uint16_t length);
+ * current layer and hand the `length` bytes that follow to LLC.  The two
+ * fields are the caller's: length_id and type_id index its own table. */
+int llc_length_frame(dctx_t *x, cursor_t *c, uint32_t field_off, uint16_t length,
+                     unsigned length_id, unsigned type_id);
 
 #endif

@@ -6,6 +6,12 @@
 #define LINKTYPE_NULL 0
 #define LINKTYPE_LOOP 108
 #define AF_INET_ALL 2
+
+enum { NULL_FAMILY };
+static const field_def_t null_fields[] = {
+    [NULL_FAMILY] = FIELD("family", FT_UINT, "null.family", "Address family"),
+};
+
 /* AF_INET6 differs between systems: Linux 10, BSDs 24, FreeBSD 28,
  * macOS 30 (as Wireshark's and tcpdump's loopback printers accept). */
 static bool af_is_inet6(uint32_t af)
@@ -29,7 +35,7 @@ static int null_dissect(dctx_t *x, cursor_t *c)
     if (c->trunc)
         return LS_TRUNCATED;
     const char *note = fam == AF_INET_ALL ? "IPv4" : af_is_inet6(fam) ? "IPv6" : NULL;
-    fld_note(fld_uint(x, "family", start, 4, fam), note);
+    fld_note(fld_uint(x, NULL_FAMILY, start, 4, fam), note);
     if (fam == AF_INET_ALL)
         dx_next(x, c, TBL_ETHERTYPE, 0x0800, 0x0800);
     else if (af_is_inet6(fam))
@@ -42,7 +48,7 @@ static int null_dissect(dctx_t *x, cursor_t *c)
 static void null_summary(const record_t *r, const layer_t *l, outbuf_t *ob)
 {
     uint64_t fam = 0;
-    layer_uint(r, l, "family", &fam);
+    layer_uint(r, l, NULL_FAMILY, &fam);
     ob_puts(ob, "loopback family ");
     ob_u64(ob, fam);
 }
@@ -56,6 +62,9 @@ const dissector_t dissector_null = {
     .name = "null",
     .title = "BSD loopback",
     .osi = 2,
+    .id = PROTO_null,
+    .fields = null_fields,
+    .nfields = NFIELDS(null_fields),
     .dissect = null_dissect,
     .summary = null_summary,
     .bindings = null_bindings,

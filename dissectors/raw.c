@@ -32,6 +32,7 @@ const dissector_t dissector_raw = {
     .name = "raw",
     .title = "Raw IP",
     .osi = 2,
+    .id = PROTO_raw, /* no fields: it only steers */
     .dissect = raw_dissect,
     .bindings = raw_bindings,
     .nbindings = sizeof raw_bindings / sizeof raw_bindings[0],

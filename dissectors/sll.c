@@ -4,6 +4,15 @@
 #include "../src/dissector.h"
 #include "sll.h"
 
+const field_def_t sll_fields[SLL_NFIELDS] = {
+    [SLL_PKTTYPE] = FIELD("pkttype", FT_UINT, "sll.pkttype", "Packet type"),
+    [SLL_HATYPE] = FIELD("hatype", FT_UINT, "sll.hatype", "Link-layer address type"),
+    [SLL_HALEN] = FIELD("halen", FT_UINT, "sll.halen", "Link-layer address length"),
+    [SLL_SRC] = FIELD("src", FT_MAC, "sll.src.eth", "Source"),
+    [SLL_TYPE] = FIELD("type", FT_UINT, "sll.etype", "Protocol", .flags = FF_HEX),
+    [SLL_IFINDEX] = FIELD("ifindex", FT_UINT, "sll.ifindex", "Interface index"),
+};
+
 static const char *const pkttype_names[] = {
     "to us", "broadcast", "multicast", "to other host", "outgoing",
 };
@@ -41,21 +50,21 @@ static int sll_dissect(dctx_t *x, cursor_t *c)
     dx_span(x, c, start);
     if (c->trunc)
         return LS_TRUNCATED;
-    fld_note(fld_uint(x, "pkttype", start, 2, pkttype), sll_pkttype_name(pkttype));
-    fld_uint(x, "hatype", start + 2, 2, arphrd);
-    fld_uint(x, "halen", start + 4, 2, alen);
+    fld_note(fld_uint(x, SLL_PKTTYPE, start, 2, pkttype), sll_pkttype_name(pkttype));
+    fld_uint(x, SLL_HATYPE, start + 2, 2, arphrd);
+    fld_uint(x, SLL_HALEN, start + 4, 2, alen);
     if (alen == 6)
-        fld_mac(x, "src", start + 6, addr);
-    fld_note(fld_hex(x, "type", start + 14, 2, proto), ethertype_name(proto));
+        fld_mac(x, SLL_SRC, start + 6, addr);
+    fld_note(fld_uint(x, SLL_TYPE, start + 14, 2, proto), ethertype_name(proto));
     sll_dispatch(x, c, arphrd, proto);
     return LS_OK;
 }
 
 void sll_summary(const record_t *r, const layer_t *l, outbuf_t *ob)
 {
-    const field_t *pt = layer_field(r, l, "pkttype");
-    const field_t *src = layer_field(r, l, "src");
-    const field_t *t = layer_field(r, l, "type");
+    const field_t *pt = layer_field(r, l, SLL_PKTTYPE);
+    const field_t *src = layer_field(r, l, SLL_SRC);
+    const field_t *t = layer_field(r, l, SLL_TYPE);
     ob_puts(ob, l->proto->name[3] == '2' ? "SLL2 " : "SLL ");
     if (pt && pt->note)
         ob_puts(ob, pt->note);
@@ -77,6 +86,9 @@ const dissector_t dissector_sll = {
     .name = "sll",
     .title = "Linux cooked capture",
     .osi = 2,
+    .id = PROTO_sll,
+    .fields = sll_fields,
+    .nfields = NFIELDS(sll_fields),
     .dissect = sll_dissect,
     .summary = sll_summary,
     .bindings = sll_bindings,

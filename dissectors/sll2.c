@@ -17,13 +17,13 @@ static int sll2_dissect(dctx_t *x, cursor_t *c)
     dx_span(x, c, start);
     if (c->trunc)
         return LS_TRUNCATED;
-    fld_note(fld_hex(x, "type", start, 2, proto), ethertype_name(proto));
-    fld_uint(x, "ifindex", start + 4, 4, ifindex);
-    fld_uint(x, "hatype", start + 8, 2, arphrd);
-    fld_note(fld_uint(x, "pkttype", start + 10, 1, pkttype), sll_pkttype_name(pkttype));
-    fld_uint(x, "halen", start + 11, 1, alen);
+    fld_note(fld_uint(x, SLL_TYPE, start, 2, proto), ethertype_name(proto));
+    fld_uint(x, SLL_IFINDEX, start + 4, 4, ifindex);
+    fld_uint(x, SLL_HATYPE, start + 8, 2, arphrd);
+    fld_note(fld_uint(x, SLL_PKTTYPE, start + 10, 1, pkttype), sll_pkttype_name(pkttype));
+    fld_uint(x, SLL_HALEN, start + 11, 1, alen);
     if (alen == 6)
-        fld_mac(x, "src", start + 12, addr);
+        fld_mac(x, SLL_SRC, start + 12, addr);
     sll_dispatch(x, c, arphrd, proto);
     return LS_OK;
 }
@@ -36,6 +36,9 @@ const dissector_t dissector_sll2 = {
     .name = "sll2",
     .title = "Linux cooked capture v2",
     .osi = 2,
+    .id = PROTO_sll2,
+    .fields = sll_fields, /* shared with sll (sll.h) */
+    .nfields = NFIELDS(sll_fields),
     .dissect = sll2_dissect,
     .summary = sll_summary,
     .bindings = sll2_bindings,

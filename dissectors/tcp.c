@@ -44,6 +44,41 @@ static const struct {
     {TH_URG, 'U'}, {TH_ECE, 'E'}, {TH_CWR, 'W'}, {TH_ACK, '.'},
 };
 
+/* The fields, declared once; display-filter names are Wireshark's (the
+ * raw sequence numbers are its *_raw fields: strata does not make them
+ * relative in the record). */
+enum {
+    TCP_SPORT, TCP_DPORT, TCP_SEQ, TCP_ACK, TCP_HDR_LEN, TCP_FLAGS, TCP_FLAGS_STR, TCP_WIN,
+    TCP_CHECKSUM, TCP_URG_PTR, TCP_LEN, TCP_OPTIONS, TCP_OPTION, TCP_OPT_KIND, TCP_OPT_LEN,
+    TCP_OPT_MSS, TCP_OPT_WSCALE, TCP_OPT_SACK_BLOCKS, TCP_OPT_SACK_BLOCK, TCP_OPT_SACK_LEFT,
+    TCP_OPT_SACK_RIGHT, TCP_OPT_TSVAL, TCP_OPT_TSECR,
+};
+static const field_def_t tcp_fields[] = {
+    [TCP_SPORT] = FIELD("sport", FT_UINT, "tcp.srcport", "Source port", .role = ROLE_SRC_PORT),
+    [TCP_DPORT] = FIELD("dport", FT_UINT, "tcp.dstport", "Destination port", .role = ROLE_DST_PORT),
+    [TCP_SEQ] = FIELD("seq", FT_UINT, "tcp.seq_raw", "Sequence number"),
+    [TCP_ACK] = FIELD("ack", FT_UINT, "tcp.ack_raw", "Acknowledgment number"),
+    [TCP_HDR_LEN] = FIELD("hdr_len", FT_UINT, "tcp.hdr_len", "Header length (bytes)"),
+    [TCP_FLAGS] = FIELD("flags", FT_UINT, "tcp.flags", "Flags", .flags = FF_HEX),
+    [TCP_FLAGS_STR] = FIELD("flags_str", FT_STR, "tcp.flags.str", "Flags (tcpdump letters)"),
+    [TCP_WIN] = FIELD("win", FT_UINT, "tcp.window_size_value", "Window (unscaled)"),
+    [TCP_CHECKSUM] = FIELD("checksum", FT_UINT, "tcp.checksum", "Checksum", .flags = FF_HEX),
+    [TCP_URG_PTR] = FIELD("urg_ptr", FT_UINT, "tcp.urgent_pointer", "Urgent pointer"),
+    [TCP_LEN] = FIELD("len", FT_UINT, "tcp.len", "Payload length"),
+    [TCP_OPTIONS] = FIELD("options", FT_ARRAY, "tcp.options", "Options"),
+    [TCP_OPTION] = FIELD("option", FT_OBJECT, "tcp.option", "Option"),
+    [TCP_OPT_KIND] = FIELD("kind", FT_UINT, "tcp.option_kind", "Kind"),
+    [TCP_OPT_LEN] = FIELD("len", FT_UINT, "tcp.option_len", "Length"),
+    [TCP_OPT_MSS] = FIELD("mss", FT_UINT, "tcp.options.mss_val", "Maximum segment size"),
+    [TCP_OPT_WSCALE] = FIELD("wscale", FT_UINT, "tcp.options.wscale.shift", "Window scale shift"),
+    [TCP_OPT_SACK_BLOCKS] = FIELD("blocks", FT_ARRAY, "tcp.options.sack", "SACK blocks"),
+    [TCP_OPT_SACK_BLOCK] = FIELD("block", FT_OBJECT, "tcp.options.sack.block", "SACK block"),
+    [TCP_OPT_SACK_LEFT] = FIELD("left", FT_UINT, "tcp.options.sack_le", "Left edge"),
+    [TCP_OPT_SACK_RIGHT] = FIELD("right", FT_UINT, "tcp.options.sack_re", "Right edge"),
+    [TCP_OPT_TSVAL] = FIELD("tsval", FT_UINT, "tcp.options.timestamp.tsval", "Timestamp value"),
+    [TCP_OPT_TSECR] = FIELD("tsecr", FT_UINT, "tcp.options.timestamp.tsecr", "Timestamp echo reply"),
+};
+
 static const char *tcpopt_name(uint8_t kind)
 {
     switch (kind) {
@@ -69,24 +104,28 @@ static const char *tcpopt_name(uint8_t kind)
 static void option_values(dctx_t *x, cursor_t *c, uint8_t kind, uint32_t at, uint32_t olen)
 {
     if (kind == TCPOPT_MSS && olen == 4) {
-        fld_uint(x, "mss", at + 2, 2, cur_u16be(c));
+        fld_uint(x, TCP_OPT_MSS, at + 2, 2, cur_u16be(c));
     } else if (kind == TCPOPT_WSCALE && olen == 3) {
         uint8_t shift = cur_u8(c);
-        field_t *f = fld_uint(x, "wscale", at + 2, 1, shift);
+        field_t *f = fld_uint(x, TCP_OPT_WSCALE, at + 2, 1, shift);
         if (shift > TCP_MAX_WSCALE)
             fld_note(f, "above 14, used as 14 (RFC 7323 section 2.3)");
+        if (!x->l4.has_wscale) {
+            x->l4.has_wscale = true;
+            x->l4.wscale = shift;
+        }
     } else if (kind == TCPOPT_SACK && (olen - 2) % 8 == 0) {
-        field_t *arr = fld_array(x, "blocks", at + 2);
+        field_t *arr = fld_array(x, TCP_OPT_SACK_BLOCKS, at + 2);
         for (uint32_t b = at + 2; b < at + olen; b += 8) {
-            field_t *o = fld_object(x, NULL, b);
-            fld_uint(x, "left", b, 4, cur_u32be(c));
-            fld_uint(x, "right", b + 4, 4, cur_u32be(c));
+            field_t *o = fld_object(x, TCP_OPT_SACK_BLOCK, b);
+            fld_uint(x, TCP_OPT_SACK_LEFT, b, 4, cur_u32be(c));
+            fld_uint(x, TCP_OPT_SACK_RIGHT, b + 4, 4, cur_u32be(c));
             fld_end(x, o, b + 8);
         }
         fld_end(x, arr, at + olen);
     } else if (kind == TCPOPT_TS && olen == 10) {
-        fld_uint(x, "tsval", at + 2, 4, cur_u32be(c));
-        fld_uint(x, "tsecr", at + 6, 4, cur_u32be(c));
+        fld_uint(x, TCP_OPT_TSVAL, at + 2, 4, cur_u32be(c));
+        fld_uint(x, TCP_OPT_TSECR, at + 6, 4, cur_u32be(c));
     }
 }
 
@@ -94,7 +133,7 @@ static void option_values(dctx_t *x, cursor_t *c, uint8_t kind, uint32_t at, uin
  * under 2 or running past the header (RFC 9293 section 3.2). */
 static bool walk_options(dctx_t *x, cursor_t *c, uint32_t end)
 {
-    field_t *arr = fld_array(x, "options", c->off);
+    field_t *arr = fld_array(x, TCP_OPTIONS, c->off);
     bool ok = true;
     while (c->off < end) {
         uint32_t at = c->off;
@@ -107,9 +146,9 @@ static bool walk_options(dctx_t *x, cursor_t *c, uint32_t end)
                 break;
             }
         }
-        field_t *o = fld_object(x, NULL, at);
-        fld_note(fld_uint(x, "kind", at, 1, kind), tcpopt_name(kind));
-        fld_uint(x, "len", at, olen, olen);
+        field_t *o = fld_object(x, TCP_OPTION, at);
+        fld_note(fld_uint(x, TCP_OPT_KIND, at, 1, kind), tcpopt_name(kind));
+        fld_uint(x, TCP_OPT_LEN, at, olen, olen);
         option_values(x, c, kind, at, olen);
         fld_end(x, o, at + olen);
         cur_skip(c, at + olen - c->off);
@@ -130,7 +169,7 @@ static void add_flags_str(dctx_t *x, uint32_t off, uint16_t flags)
             strb_addc(&b, tcp_flag_letters[i].letter);
     if (b.n == 0)
         strb_add(&b, "none", 4);
-    strb_field(x, &b, "flags_str", off, 2);
+    strb_field(x, &b, TCP_FLAGS_STR, off, 2);
 }
 
 static int tcp_dissect(dctx_t *x, cursor_t *c)
@@ -152,28 +191,38 @@ static int tcp_dissect(dctx_t *x, cursor_t *c)
     /* Reads are in order, so a field was read iff its bytes were captured;
      * a truncated header keeps the ones that were (an ICMP quote's 8). */
 #define TCP_GOT(o, n) ((o) + (n) <= have)
+    l4_facts_t *facts = &x->l4; /* for the flow tracker */
+    *facts = (l4_facts_t){0};
     if (TCP_GOT(0, 4)) {
-        fld_note(fld_uint(x, "sport", start, 2, sport), port_note(sport));
-        fld_note(fld_uint(x, "dport", start + 2, 2, dport), port_note(dport));
+        fld_note(fld_uint(x, TCP_SPORT, start, 2, sport), port_note(sport));
+        fld_note(fld_uint(x, TCP_DPORT, start + 2, 2, dport), port_note(dport));
         x->transport = 6;
-        x->sport = sport;
-        x->dport = dport;
+        facts->ports = true;
+        facts->sport = sport;
+        facts->dport = dport;
     }
-    if (TCP_GOT(4, 4))
-        fld_uint(x, "seq", start + 4, 4, seq);
-    if (TCP_GOT(8, 4))
-        fld_uint(x, "ack", start + 8, 4, ack);
+    if (TCP_GOT(4, 4)) {
+        fld_uint(x, TCP_SEQ, start + 4, 4, seq);
+        facts->seq = seq;
+    }
+    if (TCP_GOT(8, 4)) {
+        fld_uint(x, TCP_ACK, start + 8, 4, ack);
+        facts->ack = ack;
+    }
     if (TCP_GOT(12, 2)) {
-        fld_uint(x, "hdr_len", start + 12, 1, hlen);
-        fld_hex(x, "flags", start + 12, 2, flags);
+        fld_uint(x, TCP_HDR_LEN, start + 12, 1, hlen);
+        fld_uint(x, TCP_FLAGS, start + 12, 2, flags);
         add_flags_str(x, start + 12, flags);
+        facts->flags = flags;
     }
-    if (TCP_GOT(14, 2))
-        fld_uint(x, "win", start + 14, 2, win);
+    if (TCP_GOT(14, 2)) {
+        fld_uint(x, TCP_WIN, start + 14, 2, win);
+        facts->win = win;
+    }
     if (TCP_GOT(16, 2))
-        fld_hex(x, "checksum", start + 16, 2, sum);
+        fld_uint(x, TCP_CHECKSUM, start + 16, 2, sum);
     if (TCP_GOT(18, 2))
-        fld_uint(x, "urg_ptr", start + 18, 2, urg);
+        fld_uint(x, TCP_URG_PTR, start + 18, 2, urg);
 #undef TCP_GOT
     if (c->trunc) {
         c->off = c->end;
@@ -196,7 +245,8 @@ static int tcp_dissect(dctx_t *x, cursor_t *c)
         return LS_TRUNCATED;
     }
     uint32_t len = seglen - hlen;
-    fld_uint(x, "len", start + hlen, 0, len); /* derived: no bytes of its own */
+    fld_uint(x, TCP_LEN, start + hlen, 0, len); /* derived: no bytes of its own */
+    facts->len = len;
     if (!cur_has(c, hlen - TCP_MIN_HDR)) {
         c->off = c->end;
         dx_span(x, c, start);
@@ -247,13 +297,13 @@ static void summary_option(const record_t *r, unsigned obj, outbuf_t *ob)
     unsigned blocks = 0;
     for (unsigned i = obj + 1; i < end; i = field_next(r, i)) {
         const field_t *f = &r->fields[i];
-        if (strcmp(f->name, "kind") == 0)
+        if (FIELD_IS(f, tcp_fields, TCP_OPT_KIND))
             kind = f;
-        else if (strcmp(f->name, "tsecr") == 0)
+        else if (FIELD_IS(f, tcp_fields, TCP_OPT_TSECR))
             ecr = f;
-        else if (strcmp(f->name, "blocks") == 0)
+        else if (FIELD_IS(f, tcp_fields, TCP_OPT_SACK_BLOCKS))
             blocks = i;
-        else if (strcmp(f->name, "len") != 0)
+        else if (!FIELD_IS(f, tcp_fields, TCP_OPT_LEN))
             val = f; /* mss, wscale or tsval */
     }
     if (!kind)
@@ -288,13 +338,13 @@ static void summary_option(const record_t *r, unsigned obj, outbuf_t *ob)
 static void tcp_summary(const record_t *r, const layer_t *l, outbuf_t *ob)
 {
     uint64_t flags = 0, seq = 0, ack = 0, win = 0, urg = 0, len = 0;
-    layer_uint(r, l, "flags", &flags);
-    layer_uint(r, l, "seq", &seq);
-    layer_uint(r, l, "ack", &ack);
-    layer_uint(r, l, "win", &win);
-    layer_uint(r, l, "urg_ptr", &urg);
-    bool has_len = layer_uint(r, l, "len", &len);
-    const field_t *fs = layer_field(r, l, "flags_str");
+    layer_uint(r, l, TCP_FLAGS, &flags);
+    layer_uint(r, l, TCP_SEQ, &seq);
+    layer_uint(r, l, TCP_ACK, &ack);
+    layer_uint(r, l, TCP_WIN, &win);
+    layer_uint(r, l, TCP_URG_PTR, &urg);
+    bool has_len = layer_uint(r, l, TCP_LEN, &len);
+    const field_t *fs = layer_field(r, l, TCP_FLAGS_STR);
     ob_puts(ob, "TCP");
     if (!fs)
         return; /* too little of the header to say more */
@@ -315,7 +365,7 @@ static void tcp_summary(const record_t *r, const layer_t *l, outbuf_t *ob)
         ob_puts(ob, ", ack ");
         ob_u64(ob, ack);
     }
-    if (layer_field(r, l, "win")) {
+    if (layer_field(r, l, TCP_WIN)) {
         ob_puts(ob, ", win ");
         ob_u64(ob, win);
     }
@@ -323,7 +373,7 @@ static void tcp_summary(const record_t *r, const layer_t *l, outbuf_t *ob)
         ob_puts(ob, ", urg ");
         ob_u64(ob, urg);
     }
-    const field_t *opts = layer_field(r, l, "options");
+    const field_t *opts = layer_field(r, l, TCP_OPTIONS);
     if (opts && opts->type == FT_ARRAY) {
         unsigned arr = (unsigned)(opts - r->fields);
         unsigned end = field_next(r, arr) - 1;
@@ -349,6 +399,9 @@ const dissector_t dissector_tcp = {
     .name = "tcp",
     .title = "TCP",
     .osi = 4,
+    .id = PROTO_tcp,
+    .fields = tcp_fields,
+    .nfields = NFIELDS(tcp_fields),
     .dissect = tcp_dissect,
     .summary = tcp_summary,
     .bindings = tcp_bindings,

@@ -11,6 +11,16 @@
 
 #define UDP_HDR_LEN 8
 
+/* The fields, declared once; the ports carry their roles for readers that
+ * do not know UDP (an ICMP error quoting a datagram, the renderers). */
+enum { UDP_SPORT, UDP_DPORT, UDP_LEN, UDP_CHECKSUM };
+static const field_def_t udp_fields[] = {
+    [UDP_SPORT] = FIELD("sport", FT_UINT, "udp.srcport", "Source port", .role = ROLE_SRC_PORT),
+    [UDP_DPORT] = FIELD("dport", FT_UINT, "udp.dstport", "Destination port", .role = ROLE_DST_PORT),
+    [UDP_LEN] = FIELD("len", FT_UINT, "udp.length", "Length"),
+    [UDP_CHECKSUM] = FIELD("checksum", FT_UINT, "udp.checksum", "Checksum", .flags = FF_HEX),
+};
+
 static int udp_dissect(dctx_t *x, cursor_t *c)
 {
     uint32_t start = c->off;
@@ -21,18 +31,23 @@ static int udp_dissect(dctx_t *x, cursor_t *c)
     uint16_t ulen = cur_u16be(c);
     uint16_t sum = cur_u16be(c);
 
+    l4_facts_t *facts = &x->l4; /* for the flow tracker */
+    *facts = (l4_facts_t){0};
     /* reads are in order: a field was read iff its bytes were captured */
     if (have >= 4) {
-        fld_note(fld_uint(x, "sport", start, 2, sport), port_note(sport));
-        fld_note(fld_uint(x, "dport", start + 2, 2, dport), port_note(dport));
+        fld_note(fld_uint(x, UDP_SPORT, start, 2, sport), port_note(sport));
+        fld_note(fld_uint(x, UDP_DPORT, start + 2, 2, dport), port_note(dport));
         x->transport = 17;
-        x->sport = sport;
-        x->dport = dport;
+        facts->ports = true;
+        facts->sport = sport;
+        facts->dport = dport;
     }
-    if (have >= 6)
-        fld_uint(x, "len", start + 4, 2, ulen);
+    if (have >= 6) {
+        fld_uint(x, UDP_LEN, start + 4, 2, ulen);
+        facts->len = ulen;
+    }
     if (have >= 8) /* RFC 768: an all-zero checksum means none was sent */
-        fld_note(fld_hex(x, "checksum", start + 6, 2, sum), sum ? NULL : "none");
+        fld_note(fld_uint(x, UDP_CHECKSUM, start + 6, 2, sum), sum ? NULL : "none");
     if (c->trunc) {
         c->off = c->end;
         dx_span(x, c, start);
@@ -63,7 +78,7 @@ static void udp_summary(const record_t *r, const layer_t *l, outbuf_t *ob)
 {
     uint64_t len = 0;
     ob_puts(ob, "UDP");
-    if (!layer_uint(r, l, "len", &len))
+    if (!layer_uint(r, l, UDP_LEN, &len))
         return;
     if (len < UDP_HDR_LEN) {
         ob_puts(ob, ", bad length ");
@@ -83,6 +98,9 @@ const dissector_t dissector_udp = {
     .name = "udp",
     .title = "UDP",
     .osi = 4,
+    .id = PROTO_udp,
+    .fields = udp_fields,
+    .nfields = NFIELDS(udp_fields),
     .dissect = udp_dissect,
     .summary = udp_summary,
     .bindings = udp_bindings,

@@ -8,6 +8,17 @@
 #define VLAN_VID(tci) ((tci) & 0x0fff)
 #define VLAN_MAX_LEN_FIELD 1500 /* an 802.3 length, as after MAC addresses */
 
+/* The fields, declared once.  `type` after an 802.3 length is the
+ * EtherType its LLC/SNAP header carries, else 0 (as for eth). */
+enum { VLAN_ID, VLAN_PCP, VLAN_DEI, VLAN_LENGTH, VLAN_TYPE };
+static const field_def_t vlan_fields[] = {
+    [VLAN_ID] = FIELD("id", FT_UINT, "vlan.id", "VLAN identifier"),
+    [VLAN_PCP] = FIELD("pcp", FT_UINT, "vlan.priority", "Priority"),
+    [VLAN_DEI] = FIELD("dei", FT_UINT, "vlan.dei", "Drop eligible"),
+    [VLAN_LENGTH] = FIELD("length", FT_UINT, "vlan.len", "802.3 length"),
+    [VLAN_TYPE] = FIELD("type", FT_UINT, "vlan.etype", "EtherType", .flags = FF_HEX),
+};
+
 static int vlan_dissect(dctx_t *x, cursor_t *c)
 {
     uint32_t start = c->off;
@@ -16,12 +27,12 @@ static int vlan_dissect(dctx_t *x, cursor_t *c)
     dx_span(x, c, start);
     if (c->trunc)
         return LS_TRUNCATED;
-    fld_uint(x, "id", start, 2, VLAN_VID(tci));
-    fld_uint(x, "pcp", start, 1, VLAN_PCP(tci));
-    fld_uint(x, "dei", start, 1, VLAN_DEI(tci));
+    fld_uint(x, VLAN_ID, start, 2, VLAN_VID(tci));
+    fld_uint(x, VLAN_PCP, start, 1, VLAN_PCP(tci));
+    fld_uint(x, VLAN_DEI, start, 1, VLAN_DEI(tci));
     if (type <= VLAN_MAX_LEN_FIELD)
-        return llc_length_frame(x, c, start + 2, type);
-    fld_note(fld_hex(x, "type", start + 2, 2, type), ethertype_name(type));
+        return llc_length_frame(x, c, start + 2, type, VLAN_LENGTH, VLAN_TYPE);
+    fld_note(fld_uint(x, VLAN_TYPE, start + 2, 2, type), ethertype_name(type));
     dx_next(x, c, TBL_ETHERTYPE, type, type);
     return LS_OK;
 }
@@ -29,8 +40,8 @@ static int vlan_dissect(dctx_t *x, cursor_t *c)
 static void vlan_summary(const record_t *r, const layer_t *l, outbuf_t *ob)
 {
     uint64_t id = 0, pcp = 0;
-    layer_uint(r, l, "id", &id);
-    layer_uint(r, l, "pcp", &pcp);
+    layer_uint(r, l, VLAN_ID, &id);
+    layer_uint(r, l, VLAN_PCP, &pcp);
     ob_puts(ob, "vlan ");
     ob_u64(ob, id);
     ob_puts(ob, " p ");
@@ -47,6 +58,9 @@ const dissector_t dissector_vlan = {
     .name = "vlan",
     .title = "802.1Q VLAN",
     .osi = 2,
+    .id = PROTO_vlan,
+    .fields = vlan_fields,
+    .nfields = NFIELDS(vlan_fields),
     .dissect = vlan_dissect,
     .summary = vlan_summary,
     .bindings = vlan_bindings,

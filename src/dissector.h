@@ -4,8 +4,10 @@
  * fields to its layer, and says what comes next: a dispatch table and key
  * (ethertype 0x0800, IP protocol 6, ...) and the window of its payload.
  * It never prints and never allocates.  To add a protocol: write
- * dissectors/foo.c defining `const dissector_t dissector_foo`, and add
- * DISSECTOR(foo) to dissectors/dissectors.def.
+ * dissectors/foo.c defining its field table (an enum of indices and a
+ * `field_def_t` array, see record.h) and `const dissector_t dissector_foo`
+ * with `.id = PROTO_foo`, and add DISSECTOR(foo) to
+ * dissectors/dissectors.def.
  */
 #ifndef STRATA_DISSECTOR_H
 #define STRATA_DISSECTOR_H
@@ -31,10 +33,23 @@ typedef struct binding {
 
 typedef struct dctx dctx_t;
 
+/* Every dissector's index, in the order of dissectors/dissectors.def. */
+enum proto_id {
+#define DISSECTOR(n) PROTO_##n,
+#include "../dissectors/dissectors.def"
+#undef DISSECTOR
+    PROTO_COUNT
+};
+
 typedef struct dissector {
     const char *name;   /* JSON "proto": "eth", "ipv4", ... */
     const char *title;  /* for -v: "Ethernet II", "IPv4" */
     uint8_t osi;
+    uint8_t id;         /* PROTO_<name> (registry_init checks it) */
+    /* Its fields, declared once: the index of a def is how the dissector,
+     * its summary and every other reader address the field. */
+    const field_def_t *fields;
+    uint8_t nfields;
     /* Parse one layer starting at c->off.  Returns enum layer_status;
      * set ctx->err before returning LS_ERROR. */
     int (*dissect)(dctx_t *ctx, cursor_t *c);
@@ -79,10 +94,41 @@ typedef struct pdu_item {
 #include "../dissectors/dissectors.def"
 #undef DISSECTOR
 
+/* Typed facts the network and transport dissectors leave for the flow
+ * tracker and the IPv4 reassembler, so that they read nothing back from
+ * the record.  They describe the latest such header dissected in the
+ * frame (the engine calls its layer hook right after each layer). */
+typedef struct ip_facts {
+    uint8_t version;       /* 4 or 6 once both addresses were read, else 0 */
+    uint8_t proto;         /* IPv4 protocol / IPv6 upper-layer header */
+    uint8_t src[16], dst[16]; /* IPv4 in the first 4 bytes, the rest 0 */
+    uint32_t len;          /* IPv4 total length; IPv6 40 + payload length */
+    uint16_t id;           /* IPv4 identification */
+    uint16_t frag_offset;  /* IPv4, in bytes */
+    bool mf;               /* IPv4 more fragments */
+    bool rh_pending;       /* IPv6: a routing header has segments left, so
+                              dst is not the final destination */
+} ip_facts_t;
+
+typedef struct l4_facts {
+    bool ports;            /* sport and dport were captured */
+    uint16_t sport, dport;
+    /* TCP */
+    uint16_t flags;        /* the 9 flag bits */
+    uint32_t seq, ack, win;
+    uint32_t len;          /* TCP payload bytes; UDP length field */
+    bool has_wscale;       /* a window scale option was read */
+    uint8_t wscale;
+    /* ICMP / ICMPv6 */
+    uint8_t icmp_type;
+    uint16_t icmp_id;
+} l4_facts_t;
+
 /* Context of one frame's dissection, shared by the layers in turn. */
 struct dctx {
     record_t *rec;
     layer_t *layer;        /* the layer being filled */
+    uint8_t nest;          /* containers open in it (0: top level) */
     unsigned err;          /* enum err_code for LS_ERROR */
     /* What comes next, set by the dissector (default: nothing). */
     uint8_t next_table;
@@ -96,7 +142,8 @@ struct dctx {
     uint8_t transport;     /* 6 or 17 once TCP/UDP is dissected */
     bool ip_fragment;      /* the IP packet is a fragment (offset 0, MF) */
     bool allow_short;      /* inside an ICMP quote: lengths may exceed data */
-    uint16_t sport, dport;
+    ip_facts_t ip;         /* for the flow tracker (see above) */
+    l4_facts_t l4;
     /* Set by the engine: the record source of the bytes being dissected,
      * and of the payload handed on (a hook may change it). */
     uint8_t src;
@@ -107,17 +154,16 @@ struct dctx {
     const char *data_note; /* read by the data dissector */
 };
 
-/* Field adders: each appends a field to the current layer and returns it
- * (or NULL when the record is full; callers need not check). */
-field_t *fld_uint(dctx_t *x, const char *name, uint32_t off, uint32_t len, uint64_t v);
-field_t *fld_hex(dctx_t *x, const char *name, uint32_t off, uint32_t len, uint64_t v);
-field_t *fld_int(dctx_t *x, const char *name, uint32_t off, uint32_t len, int64_t v);
-field_t *fld_bool(dctx_t *x, const char *name, uint32_t off, uint32_t len, bool v);
-field_t *fld_mac(dctx_t *x, const char *name, uint32_t off, const uint8_t mac[6]);
-field_t *fld_ipv4(dctx_t *x, const char *name, uint32_t off, const uint8_t a[4]);
-field_t *fld_ipv6(dctx_t *x, const char *name, uint32_t off, const uint8_t a[16]);
+/* Field adders: each appends the field declared at index `id` of the
+ * current layer's dissector's table and returns it (or NULL when the
+ * record is full; callers need not check). */
+field_t *fld_uint(dctx_t *x, unsigned id, uint32_t off, uint32_t len, uint64_t v);
+field_t *fld_bool(dctx_t *x, unsigned id, uint32_t off, uint32_t len, bool v);
+field_t *fld_mac(dctx_t *x, unsigned id, uint32_t off, const uint8_t mac[6]);
+field_t *fld_ipv4(dctx_t *x, unsigned id, uint32_t off, const uint8_t a[4]);
+field_t *fld_ipv6(dctx_t *x, unsigned id, uint32_t off, const uint8_t a[16]);
 /* A string copied into the record (cut at the record's string cap). */
-field_t *fld_str(dctx_t *x, const char *name, uint32_t off, uint32_t len, const char *s, uint32_t n);
+field_t *fld_str(dctx_t *x, unsigned id, uint32_t off, uint32_t len, const char *s, uint32_t n);
 /* String building in place: begin, append pieces, end. */
 typedef struct strb {
     record_t *rec;
@@ -129,13 +175,23 @@ void strb_begin(dctx_t *x, strb_t *b);
 void strb_add(strb_t *b, const char *s, uint32_t n);
 void strb_addc(strb_t *b, char ch);
 void strb_add_u64(strb_t *b, uint64_t v);
-field_t *strb_field(dctx_t *x, strb_t *b, const char *name, uint32_t off, uint32_t len);
-field_t *fld_array(dctx_t *x, const char *name, uint32_t off);
-field_t *fld_object(dctx_t *x, const char *name, uint32_t off);
+field_t *strb_field(dctx_t *x, strb_t *b, unsigned id, uint32_t off, uint32_t len);
+field_t *fld_array(dctx_t *x, unsigned id, uint32_t off);
+field_t *fld_object(dctx_t *x, unsigned id, uint32_t off);
 void fld_end(dctx_t *x, field_t *open, uint32_t end_off);
 /* Remove an open container and everything added after it (a record that
  * could not be read whole leaves no partial object behind). */
 void fld_drop(dctx_t *x, field_t *open);
+/* The general adder: a field of type `type` (values left zero) for any
+ * def, also one declared outside the layer's dissector (the flow
+ * tracker's marks on a TCP layer); such a field has no O(1) index. */
+field_t *fld_new(dctx_t *x, const field_def_t *def, uint8_t type, uint32_t off, uint32_t len);
+field_t *fld_str_def(dctx_t *x, const field_def_t *def, uint32_t off, uint32_t len, const char *s,
+                     uint32_t n);
+
+/* Is field f the one declared at table[id]?  (Nested fields are found
+ * by walking their container and asking this, never by name.) */
+#define FIELD_IS(f, table, id) ((f)->def == &(table)[id])
 
 static inline void fld_note(field_t *f, const char *note)
 {

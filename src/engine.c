@@ -13,6 +13,8 @@
 #include "dissector.h"
 #include "registry.h"
 
+#include <string.h>
+
 static layer_t *layer_open(record_t *r, const dissector_t *d, uint32_t off, uint8_t depth)
 {
     layer_t *l = &r->layers[r->nlayers++];
@@ -25,6 +27,9 @@ static layer_t *layer_open(record_t *r, const dissector_t *d, uint32_t off, uint
     l->len = 0;
     l->f_first = r->nfields;
     l->f_count = 0;
+    l->slot_base = r->nslots;
+    r->nslots = (uint16_t)(r->nslots + d->nfields);
+    memset(&r->slots[l->slot_base], 0xff, d->nfields * sizeof r->slots[0]);
     return l;
 }
 
@@ -32,12 +37,7 @@ static const dissector_t *next_dissector(const dctx_t *x)
 {
     if (x->next_direct)
         return x->next_direct;
-    const dissector_t *d = registry_lookup(x->next_table, x->next_key);
-    if (!d && x->next_key2 != x->next_key)
-        d = registry_lookup(x->next_table, x->next_key2);
-    if (!d && (x->next_table == TBL_TCP_PORT || x->next_table == TBL_UDP_PORT))
-        d = registry_heuristic(x->next_table, &x->payload);
-    return d;
+    return registry_dispatch(x->next_table, x->next_key, x->next_key2, &x->payload);
 }
 
 void engine_dissect(record_t *r, const uint8_t *data, uint32_t caplen, uint32_t len,
@@ -76,6 +76,7 @@ void engine_dissect(record_t *r, const uint8_t *data, uint32_t caplen, uint32_t 
         layer_t *l = layer_open(r, d, c.off, depth);
         l->src = src;
         x.layer = l;
+        x.nest = 0;
         x.err = ERR_none;
         x.next_table = TBL_NONE;
         x.next_key = x.next_key2 = 0;
@@ -93,6 +94,7 @@ void engine_dissect(record_t *r, const uint8_t *data, uint32_t caplen, uint32_t 
         if (st == LS_DECLINE && d != &dissector_data) {
             r->nlayers--;
             r->nfields = l->f_first;
+            r->nslots = l->slot_base;
             r->strlen = strmark;
             c = before;
             d = &dissector_data;
@@ -118,6 +120,7 @@ void engine_dissect(record_t *r, const uint8_t *data, uint32_t caplen, uint32_t 
             /* a dispatch-only layer leaves no trace in the record */
             r->nlayers--;
             r->nfields = l->f_first;
+            r->nslots = l->slot_base;
         }
         if (x.nitems) {
             /* the hook took the payload over: its windows come next */

@@ -1,6 +1,9 @@
 /* flow.h - the flow table: every TCP, UDP and ICMP conversation, its
  * direction decided once, its TCP state, and its summary record.
  *
+ * The table itself is flow_table.c; the per-protocol tracking on top of
+ * it (TCP state, counting, reassembly hand-off) is flow_track.c.
+ *
  * A fixed-size table allocated once (--max-flows): canonical keys (lower
  * address/port first), idle timeouts per class (TCP open 5 min, TCP
  * closed or reset 5 s, UDP/ICMP 1 min) with a cap on expiry work per
@@ -18,6 +21,7 @@
 #include "outbuf.h"
 #include "record.h"
 #include "tcp_state.h"
+#include "timeutil.h"
 
 #define FLOW_DEFAULT_MAX 65536
 #define FLOW_LADDER_HEAD 16  /* first segments kept for the ladder */
@@ -39,7 +43,18 @@ typedef struct seg_fact {
     const char *event; /* static string or NULL */
 } seg_fact_t;
 
-/* The summary of a flow as written at its end (and spilled to disk). */
+/* The segments of the one flow a ladder is drawn for (--flow ID): kept
+ * apart from the table, so that no other flow pays for them. */
+typedef struct flow_ladder {
+    uint32_t nsegs;      /* TCP segments seen */
+    uint32_t isn[2];     /* first sequence number of orig, resp */
+    bool isn_known[2];
+    uint8_t n;           /* entries of seg in use */
+    seg_fact_t seg[FLOW_LADDER_HEAD + FLOW_LADDER_TAIL]; /* the tail a ring */
+} flow_ladder_t;
+
+/* The summary of a flow as written at its end (and spilled to disk);
+ * ordered by size, as the spill file holds one per flow. */
 typedef struct flow_rec {
     uint32_t id;
     uint8_t proto;       /* 6, 17, 1, 58 */
@@ -47,21 +62,16 @@ typedef struct flow_rec {
     uint8_t end;         /* enum flow_end */
     uint8_t valid;
     uint16_t orig_p, resp_p;
-    uint8_t orig_h[16], resp_h[16];
+    uint32_t analysis[TA_COUNT]; /* segments with each mark */
     int64_t first_ts, last_ts; /* ns */
     uint64_t orig_pkts, resp_pkts, orig_bytes, resp_bytes;
     uint64_t orig_ip_bytes, resp_ip_bytes;
     int64_t rtt_ns;      /* TCP handshake RTT, or -1 */
-    uint32_t analysis[TA_COUNT]; /* segments with each mark */
+    uint8_t orig_h[16], resp_h[16];
     uint8_t state[2];    /* TCP: final RFC 793 state of orig, resp */
     char conn_state[8];
     char history[TCP_HISTORY_MAX + 1];
     char service[12];
-    uint32_t nsegs;      /* TCP segments seen */
-    uint32_t isn[2];     /* TCP: first sequence number of orig, resp (for the ladder) */
-    bool isn_known[2];
-    uint8_t ladder_n;
-    seg_fact_t ladder[FLOW_LADDER_HEAD + FLOW_LADDER_TAIL];
 } flow_rec_t;
 
 typedef struct flow_stats {
@@ -75,19 +85,10 @@ typedef struct flow_stats {
 
 typedef struct flow_table flow_table_t;
 
-/* a - b for timestamps in ns, saturated: corrupt captures carry any time */
-static inline int64_t ts_diff(int64_t a, int64_t b)
-{
-    int64_t d;
-    if (__builtin_sub_overflow(a, b, &d))
-        return a < b ? INT64_MIN : INT64_MAX;
-    return d;
-}
-
 /* NULL (with the reason in err) when the table cannot be allocated.
- * keep_ladder: records keep their segment ladders (--flow ID); without
- * it the spill file holds only the summary part of each record. */
-flow_table_t *flow_table_new(uint32_t max_flows, bool keep_ladder, char *err, size_t errlen);
+ * ladder_id: the flow whose segments are kept for its ladder (--flow ID;
+ * ids are given in order of first packet), 0 for none. */
+flow_table_t *flow_table_new(uint32_t max_flows, uint32_t ladder_id, char *err, size_t errlen);
 void flow_table_free(flow_table_t *ft);
 
 /* The engine hook: called after every depth-0 layer dissected without
@@ -106,5 +107,8 @@ int flow_foreach(flow_table_t *ft, void (*each)(void *arg, const flow_rec_t *rec
 /* The number of flows ever created (ids run 1..n). */
 uint32_t flow_count(const flow_table_t *ft);
 const flow_stats_t *flow_table_stats(flow_table_t *ft);
+/* The segments kept for flow `id`, or NULL when they were not kept (it
+ * was not the table's ladder_id). */
+const flow_ladder_t *flow_ladder(const flow_table_t *ft, uint32_t id);
 
 #endif

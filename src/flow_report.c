@@ -151,7 +151,7 @@ int flow_report(flow_table_t *ft, const flow_report_opts_t *o, outbuf_t *ob, ren
                     o->ladder_id, flow_count(ft));
             return -1;
         }
-        render_flow_ladder(ob, p.ladder);
+        render_flow_ladder(ob, p.ladder, flow_ladder(ft, o->ladder_id));
     }
     if (rc_io) {
         ob_flush(ob);

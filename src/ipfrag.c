@@ -1,11 +1,9 @@
 /* ipfrag.c - IPv4 fragment reassembly (see ipfrag.h). */
 #include "ipfrag.h"
 
-#include "flow.h"
-
 #include <string.h>
 
-#define NS_PER_SEC 1000000000LL
+#include "timeutil.h"
 
 static const char NOTE_HELD[] = "IPv4 fragment, held for reassembly";
 
@@ -29,15 +27,15 @@ static void drop(frag_pending_t *p)
 
 void ipfrag_layer(ipfrag_table_t *t, record_t *r, dctx_t *x, layer_t *l, int64_t now)
 {
-    uint64_t mf = layer_u64(r, l, "mf"), off = layer_u64(r, l, "frag_offset");
-    if ((!mf && !off) || !x->has_payload || l->src != 0)
+    const ip_facts_t *ip = &x->ip; /* the header just dissected */
+    uint32_t off = ip->frag_offset;
+    if ((!ip->mf && !off) || !x->has_payload || l->src != 0)
         return;
-    const field_t *fs = layer_field(r, l, "src"), *fd = layer_field(r, l, "dst");
-    if (!fs || !fd)
+    if (ip->version != 4)
         return;
     t->st.fragments++;
-    uint16_t id = (uint16_t)layer_u64(r, l, "id");
-    uint8_t proto = (uint8_t)layer_u64(r, l, "proto_num");
+    uint16_t id = ip->id;
+    uint8_t proto = ip->proto;
 
     /* time out old datagrams, find ours or the oldest slot */
     frag_pending_t *mine = NULL, *freeslot = NULL, *oldest = NULL;
@@ -52,8 +50,8 @@ void ipfrag_layer(ipfrag_table_t *t, record_t *r, dctx_t *x, layer_t *l, int64_t
                 freeslot = p;
             continue;
         }
-        if (p->id == id && p->proto == proto && !memcmp(p->src, fs->v.b, 4) &&
-            !memcmp(p->dst, fd->v.b, 4))
+        if (p->id == id && p->proto == proto && !memcmp(p->src, ip->src, 4) &&
+            !memcmp(p->dst, ip->dst, 4))
             mine = p;
         if (!oldest || p->first_ts < oldest->first_ts)
             oldest = p;
@@ -69,8 +67,8 @@ void ipfrag_layer(ipfrag_table_t *t, record_t *r, dctx_t *x, layer_t *l, int64_t
         mine->used = true;
         mine->id = id;
         mine->proto = proto;
-        memcpy(mine->src, fs->v.b, 4);
-        memcpy(mine->dst, fd->v.b, 4);
+        memcpy(mine->src, ip->src, 4);
+        memcpy(mine->dst, ip->dst, 4);
         mine->first_ts = now;
         mine->tag = ++t->next_tag;
         mine->buf = reasm_get(&t->pool, mine->tag, now);
@@ -86,7 +84,7 @@ void ipfrag_layer(ipfrag_table_t *t, record_t *r, dctx_t *x, layer_t *l, int64_t
         return;
     }
     reasm_add_frame(mine->buf, r->frame);
-    if (!mf)
+    if (!ip->mf)
         mine->total = (uint32_t)off + have;
     if (mine->total && reasm_contiguous(mine->buf) >= mine->total) {
         reasm_buf_t *b = mine->buf;

@@ -438,7 +438,7 @@ int main(int argc, char **argv)
     run.print = run.show && !o.flows_only && (!o.live.write_file || o.live.print);
     if (run.show) {
         run.flows = flow_table_new(o.max_flows ? o.max_flows : FLOW_DEFAULT_MAX,
-                                  o.flow.ladder_id != 0, err, sizeof err);
+                                  o.flow.ladder_id, err, sizeof err);
         if (!run.flows) {
             fprintf(stderr, "strata: %s\n", err);
             capture_close(run.src.cap);

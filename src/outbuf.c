@@ -33,7 +33,7 @@ void ob_flush(outbuf_t *ob)
     ob->len = 0;
 }
 
-void ob_write(outbuf_t *ob, const char *s, size_t n)
+void ob_write_slow(outbuf_t *ob, const char *s, size_t n)
 {
     while (n) {
         size_t room = ob->cap - ob->len;
@@ -56,29 +56,37 @@ void ob_write(outbuf_t *ob, const char *s, size_t n)
     }
 }
 
-void ob_puts(outbuf_t *ob, const char *s)
-{
-    ob_write(ob, s, strlen(s));
-}
+/* "00" .. "99": two digits per step instead of one division each. */
+static const char digit_pairs[201] =
+    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
 
-void ob_putc(outbuf_t *ob, char c)
+/* v in decimal, right-aligned ending at end; returns the first digit. */
+static char *fmt_u64(char *end, uint64_t v)
 {
-    if (ob->len < ob->cap) {
-        ob->buf[ob->len++] = c;
-        return;
+    char *p = end;
+    while (v >= 100) {
+        unsigned d = (unsigned)(v % 100) * 2;
+        v /= 100;
+        *--p = digit_pairs[d + 1];
+        *--p = digit_pairs[d];
     }
-    ob_write(ob, &c, 1);
+    if (v >= 10) {
+        unsigned d = (unsigned)v * 2;
+        *--p = digit_pairs[d + 1];
+        *--p = digit_pairs[d];
+    } else {
+        *--p = (char)('0' + v);
+    }
+    return p;
 }
 
 void ob_u64(outbuf_t *ob, uint64_t v)
 {
     char tmp[24];
-    int i = sizeof tmp;
-    do {
-        tmp[--i] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    ob_write(ob, tmp + i, sizeof tmp - (size_t)i);
+    char *p = fmt_u64(tmp + sizeof tmp, v);
+    ob_write(ob, p, (size_t)(tmp + sizeof tmp - p));
 }
 
 void ob_i64(outbuf_t *ob, int64_t v)
@@ -93,15 +101,16 @@ void ob_i64(outbuf_t *ob, int64_t v)
 
 void ob_u64_pad(outbuf_t *ob, uint64_t v, unsigned width, char pad)
 {
-    char tmp[24];
-    int i = sizeof tmp;
-    do {
-        tmp[--i] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    for (unsigned n = (unsigned)(sizeof tmp - (size_t)i); n < width; n++)
-        ob_putc(ob, pad);
-    ob_write(ob, tmp + i, sizeof tmp - (size_t)i);
+    char tmp[48];
+    char *end = tmp + sizeof tmp;
+    char *p = fmt_u64(end, v);
+    for (unsigned n = (unsigned)(end - p); n < width; n++) {
+        if (p > tmp)
+            *--p = pad;
+        else
+            ob_putc(ob, pad); /* a width wider than tmp */
+    }
+    ob_write(ob, p, (size_t)(end - p));
 }
 
 static const char hexdig[] = "0123456789abcdef";
@@ -136,11 +145,25 @@ void ob_mac(outbuf_t *ob, const uint8_t m[6])
 
 void ob_ipv4(outbuf_t *ob, const uint8_t a[4])
 {
+    char tmp[16];
+    char *p = tmp;
     for (int i = 0; i < 4; i++) {
+        unsigned v = a[i];
         if (i)
-            ob_putc(ob, '.');
-        ob_u64(ob, a[i]);
+            *p++ = '.';
+        if (v >= 100) {
+            *p++ = (char)('0' + v / 100);
+            v %= 100;
+            *p++ = digit_pairs[v * 2];
+            *p++ = digit_pairs[v * 2 + 1];
+        } else if (v >= 10) {
+            *p++ = digit_pairs[v * 2];
+            *p++ = digit_pairs[v * 2 + 1];
+        } else {
+            *p++ = (char)('0' + v);
+        }
     }
+    ob_write(ob, tmp, (size_t)(p - tmp));
 }
 
 /* RFC 5952: lower case, no leading zeros, the longest run (>= 2) of zero

@@ -22,9 +22,35 @@ typedef struct outbuf {
 
 void ob_init(outbuf_t *ob, char *buf, size_t cap, int fd);
 void ob_flush(outbuf_t *ob);
-void ob_write(outbuf_t *ob, const char *s, size_t n);
-void ob_puts(outbuf_t *ob, const char *s);
-void ob_putc(outbuf_t *ob, char c);
+/* The general case of ob_write: a flush on the way, or a scratch buffer
+ * running out. */
+void ob_write_slow(outbuf_t *ob, const char *s, size_t n);
+
+/* The common case inline: the bytes fit, one copy (and for ob_puts of a
+ * literal the compiler knows the length). */
+static inline void ob_write(outbuf_t *ob, const char *s, size_t n)
+{
+    if (n <= ob->cap - ob->len) {
+        __builtin_memcpy(ob->buf + ob->len, s, n);
+        ob->len += n;
+        return;
+    }
+    ob_write_slow(ob, s, n);
+}
+
+static inline void ob_puts(outbuf_t *ob, const char *s)
+{
+    ob_write(ob, s, __builtin_strlen(s));
+}
+
+static inline void ob_putc(outbuf_t *ob, char c)
+{
+    if (ob->len < ob->cap) {
+        ob->buf[ob->len++] = c;
+        return;
+    }
+    ob_write_slow(ob, &c, 1);
+}
 void ob_u64(outbuf_t *ob, uint64_t v);
 void ob_i64(outbuf_t *ob, int64_t v);
 void ob_u64_pad(outbuf_t *ob, uint64_t v, unsigned width, char pad);

@@ -50,8 +50,6 @@ reasm_buf_t *reasm_get(reasm_pool_t *p, uint64_t owner, int64_t now)
     }
     if (!lru)
         return NULL;
-    if (lru->in_use)
-        p->evictions++;
     reasm_clear(lru);
     lru->in_use = true;
     lru->owner = owner;

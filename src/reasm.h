@@ -25,6 +25,7 @@ typedef struct reasm_buf {
     uint32_t start[REASM_MAX_RANGES], end[REASM_MAX_RANGES]; /* sorted, disjoint */
     uint64_t frames[REASM_MAX_FRAMES];
     bool frames_cut;          /* more contributors than remembered */
+    uint32_t base_seq;        /* the user's number of data[0] (a stream's sequence number) */
     uint8_t *data;            /* REASM_BUF_CAP bytes */
 } reasm_buf_t;
 
@@ -32,7 +33,6 @@ typedef struct reasm_pool {
     uint32_t n;
     reasm_buf_t *bufs;
     uint8_t *mem;
-    uint64_t evictions;       /* buffers taken from a user to serve another */
 } reasm_pool_t;
 
 /* Allocate the pool once; false when out of memory. */

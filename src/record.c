@@ -20,6 +20,7 @@ void record_reset(record_t *r)
     /* only the counters: the arrays are overwritten as they fill */
     r->nlayers = 0;
     r->nfields = 0;
+    r->nslots = 0;
     r->strlen = 1; /* offset 0 holds the empty string */
     r->str[0] = '\0';
     r->overflow = false;
@@ -52,26 +53,6 @@ int record_add_source(record_t *r, const char *kind, const uint8_t *bytes, uint3
     return r->nsources++;
 }
 
-const field_t *layer_field(const record_t *r, const layer_t *l, const char *name)
-{
-    unsigned end = (unsigned)l->f_first + l->f_count;
-    for (unsigned i = l->f_first; i < end; i = field_next(r, i)) {
-        const field_t *f = &r->fields[i];
-        if (f->name && strcmp(f->name, name) == 0)
-            return f;
-    }
-    return NULL;
-}
-
-bool layer_uint(const record_t *r, const layer_t *l, const char *name, uint64_t *out)
-{
-    const field_t *f = layer_field(r, l, name);
-    if (!f || (f->type != FT_UINT && f->type != FT_BOOL))
-        return false;
-    *out = f->v.u;
-    return true;
-}
-
 unsigned field_next(const record_t *r, unsigned i)
 {
     const field_t *f = &r->fields[i];
@@ -81,78 +62,83 @@ unsigned field_next(const record_t *r, unsigned i)
     return (unsigned)f->v.u;
 }
 
-static field_t *fld_new(dctx_t *x, const char *name, uint8_t type, uint32_t off, uint32_t len)
+/* Append a field; `id` is def's index in the layer's dissector's table,
+ * or FIELD_DEFS_MAX for a def of another table (no O(1) slot). */
+static inline field_t *fld_push(dctx_t *x, const field_def_t *def, unsigned id, uint8_t type,
+                                uint32_t off, uint32_t len)
 {
     record_t *r = x->rec;
     if (r->nfields >= REC_MAX_FIELDS) {
         r->overflow = true;
         return NULL;
     }
-    field_t *f = &r->fields[r->nfields++];
-    x->layer->f_count++;
-    f->name = name;
-    f->note = NULL;
-    f->type = type;
-    f->flags = 0;
-    f->s_off = 0;
-    f->s_len = 0;
-    f->off = off;
-    f->len = len;
-    memset(&f->v, 0, sizeof f->v);
+    uint16_t idx = r->nfields++;
+    field_t *f = &r->fields[idx];
+    layer_t *l = x->layer;
+    l->f_count++;
+    *f = (field_t){.def = def, .type = type, .off = off, .len = len};
+    if (type == FT_ARRAY || type == FT_OBJECT) {
+        f->v.u = r->nfields; /* past the END marker: set by fld_end */
+        f->s_len = x->nest++;
+        if (f->s_len)
+            return f;
+    } else if (x->nest) {
+        return f;
+    }
+    /* a top-level field: the first one of its def gets the O(1) slot */
+    if (id < FIELD_DEFS_MAX && r->slots[l->slot_base + id] == SLOT_NONE)
+        r->slots[l->slot_base + id] = idx;
     return f;
 }
 
-field_t *fld_uint(dctx_t *x, const char *name, uint32_t off, uint32_t len, uint64_t v)
+field_t *fld_new(dctx_t *x, const field_def_t *def, uint8_t type, uint32_t off, uint32_t len)
 {
-    field_t *f = fld_new(x, name, FT_UINT, off, len);
+    const dissector_t *d = x->layer->proto;
+    uintptr_t p = (uintptr_t)def, lo = (uintptr_t)d->fields;
+    unsigned id = def && p >= lo && p < lo + d->nfields * sizeof *def
+                      ? (unsigned)((p - lo) / sizeof *def)
+                      : FIELD_DEFS_MAX;
+    return fld_push(x, def, id, type, off, len);
+}
+
+/* The def at index id of the current layer's table, and the index. */
+#define DEF(x, id) &(x)->layer->proto->fields[id], (id)
+
+field_t *fld_uint(dctx_t *x, unsigned id, uint32_t off, uint32_t len, uint64_t v)
+{
+    field_t *f = fld_push(x, DEF(x, id), FT_UINT, off, len);
     if (f)
         f->v.u = v;
     return f;
 }
 
-field_t *fld_hex(dctx_t *x, const char *name, uint32_t off, uint32_t len, uint64_t v)
+field_t *fld_bool(dctx_t *x, unsigned id, uint32_t off, uint32_t len, bool v)
 {
-    field_t *f = fld_uint(x, name, off, len, v);
-    if (f)
-        f->flags |= FF_HEX;
-    return f;
-}
-
-field_t *fld_int(dctx_t *x, const char *name, uint32_t off, uint32_t len, int64_t v)
-{
-    field_t *f = fld_new(x, name, FT_INT, off, len);
-    if (f)
-        f->v.i = v;
-    return f;
-}
-
-field_t *fld_bool(dctx_t *x, const char *name, uint32_t off, uint32_t len, bool v)
-{
-    field_t *f = fld_new(x, name, FT_BOOL, off, len);
+    field_t *f = fld_push(x, DEF(x, id), FT_BOOL, off, len);
     if (f)
         f->v.u = v;
     return f;
 }
 
-field_t *fld_mac(dctx_t *x, const char *name, uint32_t off, const uint8_t mac[6])
+field_t *fld_mac(dctx_t *x, unsigned id, uint32_t off, const uint8_t mac[6])
 {
-    field_t *f = fld_new(x, name, FT_MAC, off, 6);
+    field_t *f = fld_push(x, DEF(x, id), FT_MAC, off, 6);
     if (f)
         memcpy(f->v.b, mac, 6);
     return f;
 }
 
-field_t *fld_ipv4(dctx_t *x, const char *name, uint32_t off, const uint8_t a[4])
+field_t *fld_ipv4(dctx_t *x, unsigned id, uint32_t off, const uint8_t a[4])
 {
-    field_t *f = fld_new(x, name, FT_IPV4, off, 4);
+    field_t *f = fld_push(x, DEF(x, id), FT_IPV4, off, 4);
     if (f)
         memcpy(f->v.b, a, 4);
     return f;
 }
 
-field_t *fld_ipv6(dctx_t *x, const char *name, uint32_t off, const uint8_t a[16])
+field_t *fld_ipv6(dctx_t *x, unsigned id, uint32_t off, const uint8_t a[16])
 {
-    field_t *f = fld_new(x, name, FT_IPV6, off, 16);
+    field_t *f = fld_push(x, DEF(x, id), FT_IPV6, off, 16);
     if (f)
         memcpy(f->v.b, a, 16);
     return f;
@@ -200,12 +186,13 @@ void strb_add_u64(strb_t *b, uint64_t v)
     strb_add(b, tmp + i, (uint32_t)(sizeof tmp - (size_t)i));
 }
 
-field_t *strb_field(dctx_t *x, strb_t *b, const char *name, uint32_t off, uint32_t len)
+static field_t *strb_field_def(dctx_t *x, strb_t *b, const field_def_t *def, uint32_t off,
+                               uint32_t len)
 {
     record_t *r = x->rec;
     if (b->start + b->n < REC_STRBUF)
         r->str[b->start + b->n] = '\0';
-    field_t *f = fld_new(x, name, FT_STR, off, len);
+    field_t *f = fld_new(x, def, FT_STR, off, len);
     if (!f)
         return NULL;
     f->s_off = b->start;
@@ -216,12 +203,23 @@ field_t *strb_field(dctx_t *x, strb_t *b, const char *name, uint32_t off, uint32
     return f;
 }
 
-field_t *fld_str(dctx_t *x, const char *name, uint32_t off, uint32_t len, const char *s, uint32_t n)
+field_t *strb_field(dctx_t *x, strb_t *b, unsigned id, uint32_t off, uint32_t len)
+{
+    return strb_field_def(x, b, &x->layer->proto->fields[id], off, len);
+}
+
+field_t *fld_str_def(dctx_t *x, const field_def_t *def, uint32_t off, uint32_t len, const char *s,
+                     uint32_t n)
 {
     strb_t b;
     strb_begin(x, &b);
     strb_add(&b, s, n);
-    return strb_field(x, &b, name, off, len);
+    return strb_field_def(x, &b, def, off, len);
+}
+
+field_t *fld_str(dctx_t *x, unsigned id, uint32_t off, uint32_t len, const char *s, uint32_t n)
+{
+    return fld_str_def(x, &x->layer->proto->fields[id], off, len, s, n);
 }
 
 void fld_drop(dctx_t *x, field_t *open)
@@ -232,24 +230,26 @@ void fld_drop(dctx_t *x, field_t *open)
     unsigned idx = (unsigned)(open - r->fields);
     if (idx >= r->nfields)
         return;
+    x->nest = (uint8_t)open->s_len;
+    if (x->nest == 0) {
+        /* the container itself may hold its def's slot */
+        layer_t *l = x->layer;
+        for (unsigned i = 0; i < l->proto->nfields; i++)
+            if (r->slots[l->slot_base + i] >= idx && r->slots[l->slot_base + i] != SLOT_NONE)
+                r->slots[l->slot_base + i] = SLOT_NONE;
+    }
     x->layer->f_count = (uint16_t)(x->layer->f_count - (r->nfields - idx));
     r->nfields = (uint16_t)idx;
 }
 
-field_t *fld_array(dctx_t *x, const char *name, uint32_t off)
+field_t *fld_array(dctx_t *x, unsigned id, uint32_t off)
 {
-    field_t *f = fld_new(x, name, FT_ARRAY, off, 0);
-    if (f)
-        f->v.u = x->rec->nfields; /* fixed by fld_end */
-    return f;
+    return fld_push(x, DEF(x, id), FT_ARRAY, off, 0);
 }
 
-field_t *fld_object(dctx_t *x, const char *name, uint32_t off)
+field_t *fld_object(dctx_t *x, unsigned id, uint32_t off)
 {
-    field_t *f = fld_new(x, name, FT_OBJECT, off, 0);
-    if (f)
-        f->v.u = x->rec->nfields;
-    return f;
+    return fld_push(x, DEF(x, id), FT_OBJECT, off, 0);
 }
 
 void fld_end(dctx_t *x, field_t *open, uint32_t end_off)
@@ -257,13 +257,14 @@ void fld_end(dctx_t *x, field_t *open, uint32_t end_off)
     if (!open) {
         return;
     }
-    field_t *e = fld_new(x, NULL, FT_END, end_off, 0);
+    field_t *e = fld_push(x, NULL, FIELD_DEFS_MAX, FT_END, end_off, 0);
     if (!e) {
         /* no room for the END marker: drop the container and its contents
          * so that the record stays well formed */
         fld_drop(x, open);
         return;
     }
+    x->nest = (uint8_t)open->s_len;
     open->v.u = x->rec->nfields;
     open->len = end_off > open->off ? end_off - open->off : 0;
 }

@@ -37,35 +37,72 @@ enum layer_status { LS_DECLINE = -1, LS_OK = 0, LS_TRUNCATED, LS_ERROR };
 
 enum field_type {
     FT_UINT,   /* v.u */
-    FT_INT,    /* v.i */
     FT_BOOL,   /* v.u: 0/1 */
     FT_STR,    /* s_off/s_len in the record's string buffer */
     FT_MAC,    /* v.b[0..5] */
     FT_IPV4,   /* v.b[0..3] */
     FT_IPV6,   /* v.b[0..15] */
     FT_ARRAY,  /* begins an array; ends at the matching FT_END */
-    FT_OBJECT, /* begins an object (in an array: unnamed) */
+    FT_OBJECT, /* begins an object (an element of an array) */
     FT_END,
 };
 
 /* Display hints for the text renderers; JSON ignores them. */
 enum field_flag {
-    FF_HEX = 1,      /* show a number as 0x... */
-    FF_HIDE_V = 2,   /* not shown in -v (kept in JSON) */
-    FF_QUOTE = 4,    /* show a string in quotes in -v */
+    FF_HEX = 1, /* show a number as 0x... */
 };
 
+/* What a field means to code that does not know its protocol: the
+ * renderers' "src > dst", the TUI's source/destination columns, an ICMP
+ * error naming the protocol and port of the packet it quotes. */
+enum field_role {
+    ROLE_NONE = 0,
+    ROLE_SRC_ADDR,  /* a network-layer source address (IPv4/IPv6) */
+    ROLE_DST_ADDR,
+    ROLE_SRC_PORT,  /* a transport source port */
+    ROLE_DST_PORT,
+    ROLE_NEXT_PROTO, /* the IP protocol number of the payload */
+    ROLE_COUNT
+};
+
+/* A field as its dissector declares it, once, in a static table next to
+ * its code (Wireshark's hf_register_info).  Dissectors, summaries and the
+ * flow tracker address a field by its index in that table (an enum in
+ * the same file), so nothing on the per-packet path compares names; the
+ * names are for output and for resolving a display filter once. */
+typedef struct field_def {
+    const char *name;   /* JSON key and -v label: "sport" */
+    const char *key;    /* the JSON key as written: "\"sport\":" */
+    uint8_t keylen;
+    uint8_t type;       /* enum field_type */
+    uint8_t flags;      /* enum field_flag */
+    uint8_t role;       /* enum field_role */
+    const char *filter; /* display-filter name, Wireshark's where it has one */
+    const char *title;  /* for people: the TUI's field tree ("Source port") */
+} field_def_t;
+
+/* One entry of a field table: FIELD("sport", FT_UINT, "tcp.srcport",
+ * "Source port"), optionally followed by .flags = FF_HEX, .role = ... */
+#define FIELD(nm, ty, filt, ttl, ...)                                                   \
+    {                                                                                    \
+        .name = nm, .key = "\"" nm "\":", .keylen = (uint8_t)(sizeof(nm) + 2), .type = ty, \
+        .filter = filt, .title = ttl, __VA_ARGS__                                        \
+    }
+#define NFIELDS(table) (sizeof(table) / sizeof((table)[0]))
+/* No dissector declares more (registry_init checks): the per-layer index
+ * of top-level fields is sized by it. */
+#define FIELD_DEFS_MAX 64
+#define SLOT_NONE 0xffff
+
 typedef struct field {
-    const char *name;  /* static; NULL for objects inside arrays */
+    const field_def_t *def; /* static; NULL for an FT_END marker */
     const char *note;  /* static annotation for text views ("IPv4"), or NULL */
     uint8_t type;
-    uint8_t flags;
-    uint16_t s_len;
+    uint16_t s_len;    /* FT_STR: length; containers: nesting level */
     uint32_t s_off;
     uint32_t off, len; /* byte span in the frame */
     union {
         uint64_t u;
-        int64_t i;
         uint8_t b[16];
     } v;
 } field_t;
@@ -82,6 +119,9 @@ typedef struct layer {
                         buffer (record.sources[src]) */
     uint32_t off, len;   /* this layer's own bytes (header or message) */
     uint16_t f_first, f_count;
+    /* record.slots[slot_base + i]: the record index of the layer's first
+     * top-level field declared at index i, or SLOT_NONE */
+    uint16_t slot_base;
 } layer_t;
 
 /* Bytes reassembled from several frames (IPv4 fragments, a TCP stream),
@@ -121,6 +161,7 @@ typedef struct record {
 
     uint16_t nlayers;
     uint16_t nfields;
+    uint16_t nslots;
     uint32_t strlen;
     bool overflow;         /* fields or strings did not fit */
     bool unknown_linktype; /* no dissector for the linktype */
@@ -133,6 +174,7 @@ typedef struct record {
     uint32_t reasm_used;
     layer_t layers[REC_MAX_LAYERS];
     field_t fields[REC_MAX_FIELDS];
+    uint16_t slots[REC_MAX_LAYERS * FIELD_DEFS_MAX];
     char str[REC_STRBUF];
     uint8_t reasm[REC_REASM_CAP];
 } record_t;
@@ -149,17 +191,32 @@ static inline const char *field_str(const record_t *r, const field_t *f)
     return r->str + f->s_off;
 }
 
-/* Find a direct (top-level) field of a layer by name, or NULL. */
-const field_t *layer_field(const record_t *r, const layer_t *l, const char *name);
-/* Convenience for renderers: the value of a top-level numeric field. */
-bool layer_uint(const record_t *r, const layer_t *l, const char *name, uint64_t *out);
+/* A top-level field of a layer by its index in the layer's dissector's
+ * table (the caller knows the protocol), or NULL: O(1). */
+static inline const field_t *layer_field(const record_t *r, const layer_t *l, unsigned id)
+{
+    uint16_t i = id < FIELD_DEFS_MAX ? r->slots[l->slot_base + id] : SLOT_NONE;
+    return i == SLOT_NONE ? NULL : &r->fields[i];
+}
+/* The value of a top-level numeric (or boolean) field. */
+static inline bool layer_uint(const record_t *r, const layer_t *l, unsigned id, uint64_t *out)
+{
+    const field_t *f = layer_field(r, l, id);
+    if (!f || (f->type != FT_UINT && f->type != FT_BOOL))
+        return false;
+    *out = f->v.u;
+    return true;
+}
 /* The same, 0 when the field is absent. */
-static inline uint64_t layer_u64(const record_t *r, const layer_t *l, const char *name)
+static inline uint64_t layer_u64(const record_t *r, const layer_t *l, unsigned id)
 {
     uint64_t v = 0;
-    layer_uint(r, l, name, &v);
+    layer_uint(r, l, id, &v);
     return v;
 }
+/* The top-level field playing `role` (enum field_role) in a layer of any
+ * protocol, or NULL (the registry knows each dissector's roles). */
+const field_t *layer_role(const record_t *r, const layer_t *l, unsigned role);
 /* Index of the field after the one at i, skipping a nested array/object. */
 unsigned field_next(const record_t *r, unsigned i);
 

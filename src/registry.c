@@ -2,6 +2,7 @@
  * dissector's own bindings (parents never name their children). */
 #include "registry.h"
 
+#include <stdio.h>
 #include <string.h>
 
 const dissector_t *const registry_all[] = {
@@ -42,12 +43,41 @@ static void put_err(char *err, unsigned errlen, const char *a, const char *b)
     err[n] = '\0';
 }
 
+/* Per dissector, the index of the field playing each role, or 0xff. */
+static uint8_t role_id[PROTO_COUNT][ROLE_COUNT];
+
+/* A field table's own mistakes, caught once at start-up (and by tests). */
+static const char *check_fields(const dissector_t *d, unsigned i)
+{
+    if (d->id != i)
+        return "its .id is not its place in dissectors.def";
+    if (d->nfields > FIELD_DEFS_MAX)
+        return "it declares more fields than FIELD_DEFS_MAX";
+    for (unsigned f = 0; f < d->nfields; f++) {
+        const field_def_t *def = &d->fields[f];
+        if (!def->name || !def->key || !def->title)
+            return "a field has no name or title";
+        if (def->role && role_id[i][def->role] != 0xff)
+            return "two fields claim the same role";
+        if (def->role)
+            role_id[i][def->role] = (uint8_t)f;
+    }
+    return NULL;
+}
+
 int registry_init(char *err, unsigned errlen)
 {
     for (unsigned t = 1; t < TBL_COUNT; t++)
         memset(tables[t], 0, table_size[t] * sizeof(tables[t][0]));
+    memset(role_id, 0xff, sizeof role_id);
     for (unsigned i = 0; i < registry_count; i++) {
         const dissector_t *d = registry_all[i];
+        const char *why = check_fields(d, i);
+        if (why) {
+            if (errlen)
+                snprintf(err, errlen, "dissector '%s': %s", d->name, why);
+            return -1;
+        }
         for (unsigned b = 0; b < d->nbindings; b++) {
             unsigned t = d->bindings[b].table;
             uint32_t k = d->bindings[b].key;
@@ -80,12 +110,35 @@ const dissector_t *registry_heuristic(unsigned table, const cursor_t *payload)
     return NULL;
 }
 
-unsigned registry_index(const dissector_t *d)
+const dissector_t *registry_dispatch(unsigned table, uint32_t key, uint32_t key2,
+                                     const cursor_t *payload)
+{
+    const dissector_t *d = registry_lookup(table, key);
+    if (!d && key2 != key)
+        d = registry_lookup(table, key2);
+    if (!d && (table == TBL_TCP_PORT || table == TBL_UDP_PORT))
+        d = registry_heuristic(table, payload);
+    return d;
+}
+
+const field_t *layer_role(const record_t *r, const layer_t *l, unsigned role)
+{
+    uint8_t id = role < ROLE_COUNT ? role_id[l->proto->id][role] : 0xff;
+    return id == 0xff ? NULL : layer_field(r, l, id);
+}
+
+bool registry_field(const char *filter, const dissector_t **d, unsigned *id)
 {
     for (unsigned i = 0; i < registry_count; i++)
-        if (registry_all[i] == d)
-            return i;
-    return registry_count;
+        for (unsigned f = 0; f < registry_all[i]->nfields; f++) {
+            const char *name = registry_all[i]->fields[f].filter;
+            if (name && strcmp(name, filter) == 0) {
+                *d = registry_all[i];
+                *id = f;
+                return true;
+            }
+        }
+    return false;
 }
 
 const dissector_t *registry_by_name(const char *name)

@@ -20,10 +20,10 @@ typedef struct render_ctx {
     unsigned ts_digits;  /* 6, or 9 for nanosecond captures */
     bool quiet;          /* -q */
     bool color;          /* ANSI colours, one per layer */
-    /* cache for the local-time conversion: one localtime_r per second */
-    int64_t tm_sec;
-    bool tm_valid;
-    struct tm tm;
+    /* local time without a libc call per packet: the zone's UTC offset,
+     * valid for packet times in [tz_from, tz_until) */
+    int64_t tz_from, tz_until;
+    int64_t tz_offset;   /* seconds east of UTC */
 } render_ctx_t;
 
 void render_ctx_init(render_ctx_t *rc);

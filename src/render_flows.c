@@ -244,7 +244,8 @@ static void pad_to(outbuf_t *ob, size_t start, size_t col)
         ob_putc(ob, ' ');
 }
 
-static void ladder_line(outbuf_t *ob, const flow_rec_t *r, const seg_fact_t *s)
+static void ladder_line(outbuf_t *ob, const flow_rec_t *r, const flow_ladder_t *L,
+                        const seg_fact_t *s)
 {
     char lbuf[256];
     outbuf_t l;
@@ -266,8 +267,8 @@ static void ladder_line(outbuf_t *ob, const flow_rec_t *r, const seg_fact_t *s)
     outbuf_t a;
     ob_init(&a, abuf, sizeof abuf, -1);
     /* sequence numbers relative to each side's first, as Wireshark shows */
-    uint32_t sbase = r->isn_known[s->dir] ? r->isn[s->dir] : 0;
-    uint32_t abase = r->isn_known[s->dir ^ 1] ? r->isn[s->dir ^ 1] : 0;
+    uint32_t sbase = L->isn_known[s->dir] ? L->isn[s->dir] : 0;
+    uint32_t abase = L->isn_known[s->dir ^ 1] ? L->isn[s->dir ^ 1] : 0;
     ob_putc(&a, ' ');
     put_flags(&a, s->flags);
     ob_puts(&a, " seq ");
@@ -318,7 +319,7 @@ static void ladder_line(outbuf_t *ob, const flow_rec_t *r, const seg_fact_t *s)
     ob_putc(ob, '\n');
 }
 
-void render_flow_ladder(outbuf_t *ob, const flow_rec_t *r)
+void render_flow_ladder(outbuf_t *ob, const flow_rec_t *r, const flow_ladder_t *L)
 {
     ob_puts(ob, "flow ");
     ob_u64(ob, r->id);
@@ -357,17 +358,17 @@ void render_flow_ladder(outbuf_t *ob, const flow_rec_t *r)
     pad_to(&h, 0, 22 + LADDER_STATE + 1 + LADDER_ARROW + 1);
     ob_puts(&h, "server\n");
     ob_write(ob, hdr, h.len);
-    for (unsigned i = 0; i < r->ladder_n; i++) {
-        if (i == FLOW_LADDER_HEAD && r->nsegs > (uint32_t)r->ladder_n) {
+    for (unsigned i = 0; L && i < L->n; i++) {
+        if (i == FLOW_LADDER_HEAD && L->nsegs > (uint32_t)L->n) {
             ob_puts(ob, "  ... ");
-            ob_u64(ob, r->nsegs - r->ladder_n);
+            ob_u64(ob, L->nsegs - L->n);
             ob_puts(ob, " segments not kept ...\n");
         }
         /* the tail is a ring: start at its oldest entry */
         unsigned k = i;
-        if (i >= FLOW_LADDER_HEAD && r->nsegs > FLOW_LADDER_HEAD + FLOW_LADDER_TAIL)
+        if (i >= FLOW_LADDER_HEAD && L->nsegs > FLOW_LADDER_HEAD + FLOW_LADDER_TAIL)
             k = FLOW_LADDER_HEAD +
-                (unsigned)((r->nsegs - FLOW_LADDER_HEAD + (i - FLOW_LADDER_HEAD)) % FLOW_LADDER_TAIL);
-        ladder_line(ob, r, &r->ladder[k]);
+                (unsigned)((L->nsegs - FLOW_LADDER_HEAD + (i - FLOW_LADDER_HEAD)) % FLOW_LADDER_TAIL);
+        ladder_line(ob, r, L, &L->seg[k]);
     }
 }

@@ -18,7 +18,7 @@ void flow_table_header(outbuf_t *ob, const flow_widths_t *w);
 void flow_table_row(outbuf_t *ob, const flow_widths_t *w, render_ctx_t *rc, const flow_rec_t *r);
 
 /* --flow ID: client on the left, server on the right, the states written
- * beside the arrows. */
-void render_flow_ladder(outbuf_t *ob, const flow_rec_t *r);
+ * beside the arrows; L holds the flow's segments (NULL: none kept). */
+void render_flow_ladder(outbuf_t *ob, const flow_rec_t *r, const flow_ladder_t *L);
 
 #endif

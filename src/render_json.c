@@ -19,11 +19,8 @@ static void json_members(outbuf_t *ob, const record_t *r, unsigned i, unsigned e
         if (comma)
             ob_putc(ob, ',');
         comma = true;
-        if (named) {
-            ob_putc(ob, '"');
-            ob_puts(ob, f->name ? f->name : "");
-            ob_puts(ob, "\":");
-        }
+        if (named)
+            ob_write(ob, f->def->key, f->def->keylen); /* "name": precomputed */
         json_value(ob, r, &i, end);
     }
 }
@@ -35,7 +32,6 @@ static void json_value(outbuf_t *ob, const record_t *r, unsigned *i, unsigned en
     unsigned inner_end = next - 1 < end ? next - 1 : end;
     switch (f->type) {
     case FT_UINT: ob_u64(ob, f->v.u); break;
-    case FT_INT: ob_i64(ob, f->v.i); break;
     case FT_BOOL: ob_puts(ob, f->v.u ? "true" : "false"); break;
     case FT_STR:
         ob_putc(ob, '"');

@@ -9,6 +9,7 @@
 void render_ctx_init(render_ctx_t *rc)
 {
     memset(rc, 0, sizeof *rc);
+    rc->tz_from = rc->tz_until = 0; /* empty: the first time looks the zone up */
     rc->ts_style = TS_LOCAL;
     rc->ts_digits = 6;
 }
@@ -20,6 +21,43 @@ static void put_frac(outbuf_t *ob, const render_ctx_t *rc, uint32_t nsec)
         ob_u64_pad(ob, nsec, 9, '0');
     else
         ob_u64_pad(ob, nsec / 1000, 6, '0');
+}
+
+/* Zones change their UTC offset only on a quarter hour (DST, and the
+ * odd half-hour zone), so one localtime_r per quarter hour of packet
+ * time is exact: within it, local time is packet time plus the offset. */
+#define TZ_SPAN 900
+#define TS_SANE (1LL << 40) /* seconds: some 35,000 years either side of 1970 */
+
+static int64_t floor_div(int64_t a, int64_t b)
+{
+    int64_t q = a / b;
+    return q - ((a % b) != 0 && ((a < 0) != (b < 0)));
+}
+
+static void tz_refresh(render_ctx_t *rc, int64_t sec)
+{
+    int64_t from = floor_div(sec, TZ_SPAN) * TZ_SPAN;
+    time_t t = (time_t)from;
+    struct tm tm;
+    rc->tz_offset = localtime_r(&t, &tm) ? tm.tm_gmtoff : 0;
+    rc->tz_from = from;
+    rc->tz_until = from + TZ_SPAN;
+}
+
+/* Civil date from days since 1970-01-01 (the proleptic Gregorian
+ * calendar, by 400-year eras of 146097 days). */
+static void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
+{
+    z += 719468;
+    int64_t era = floor_div(z, 146097);
+    uint64_t doe = (uint64_t)(z - era * 146097);                       /* [0, 146096] */
+    uint64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365; /* [0, 399] */
+    uint64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);              /* [0, 365] */
+    uint64_t mp = (5 * doy + 2) / 153;                                   /* [0, 11] */
+    *d = (unsigned)(doy - (153 * mp + 2) / 5 + 1);
+    *m = (unsigned)(mp < 10 ? mp + 3 : mp - 9);
+    *y = (int64_t)yoe + era * 400 + (*m <= 2);
 }
 
 void render_ts(outbuf_t *ob, render_ctx_t *rc, int64_t sec, uint32_t nsec)
@@ -35,27 +73,39 @@ void render_ts(outbuf_t *ob, render_ctx_t *rc, int64_t sec, uint32_t nsec)
     case TS_DATE:
         break;
     }
-    if (!rc->tm_valid || rc->tm_sec != sec) {
+    int64_t y = 1900, days = 0;
+    unsigned m = 1, d = 0, sod = 0;
+    if (sec > -TS_SANE && sec < TS_SANE) {
+        if (sec < rc->tz_from || sec >= rc->tz_until)
+            tz_refresh(rc, sec);
+        int64_t local = sec + rc->tz_offset;
+        days = floor_div(local, 86400);
+        sod = (unsigned)(local - days * 86400);
+        civil_from_days(days, &y, &m, &d);
+    } else {
+        /* a corrupt timestamp far from any real date: libc's word, as is */
         time_t t = (time_t)sec;
-        if (!localtime_r(&t, &rc->tm))
-            memset(&rc->tm, 0, sizeof rc->tm);
-        rc->tm_sec = sec;
-        rc->tm_valid = true;
+        struct tm tm;
+        if (localtime_r(&t, &tm)) {
+            y = (int64_t)tm.tm_year + 1900;
+            m = (unsigned)tm.tm_mon + 1;
+            d = (unsigned)tm.tm_mday;
+            sod = (unsigned)(tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec);
+        }
     }
-    const struct tm *tm = &rc->tm;
     if (rc->ts_style == TS_DATE) {
-        ob_u64_pad(ob, (uint64_t)(tm->tm_year + 1900), 4, '0');
+        ob_u64_pad(ob, (uint64_t)y, 4, '0');
         ob_putc(ob, '-');
-        ob_u64_pad(ob, (uint64_t)(tm->tm_mon + 1), 2, '0');
+        ob_u64_pad(ob, m, 2, '0');
         ob_putc(ob, '-');
-        ob_u64_pad(ob, (uint64_t)tm->tm_mday, 2, '0');
+        ob_u64_pad(ob, d, 2, '0');
         ob_putc(ob, ' ');
     }
-    ob_u64_pad(ob, (uint64_t)tm->tm_hour, 2, '0');
+    ob_u64_pad(ob, sod / 3600, 2, '0');
     ob_putc(ob, ':');
-    ob_u64_pad(ob, (uint64_t)tm->tm_min, 2, '0');
+    ob_u64_pad(ob, sod / 60 % 60, 2, '0');
     ob_putc(ob, ':');
-    ob_u64_pad(ob, (uint64_t)tm->tm_sec, 2, '0');
+    ob_u64_pad(ob, sod % 60, 2, '0');
     put_frac(ob, rc, nsec);
 }
 
@@ -118,7 +168,9 @@ static void put_flow_suffix(outbuf_t *ob, const record_t *r)
             ob_puts(ob, tcp_analysis_name(b));
             ob_putc(ob, ']');
         }
-    if (r->flow.event && strcmp(r->flow.event, "retransmission") != 0) {
+    /* a retransmission is shown by its mark above (the same pointer, no
+     * string comparison) */
+    if (r->flow.event && r->flow.event != tcp_ev_retransmission) {
         ob_puts(ob, " [");
         ob_puts(ob, r->flow.event);
         ob_putc(ob, ']');
@@ -169,26 +221,26 @@ void render_line(outbuf_t *ob, render_ctx_t *rc, const record_t *r)
         return;
     }
     const layer_t *nl = &r->layers[net];
-    const field_t *src = layer_field(r, nl, "src"), *dst = layer_field(r, nl, "dst");
+    const field_t *src = layer_role(r, nl, ROLE_SRC_ADDR), *dst = layer_role(r, nl, ROLE_DST_ADDR);
     bool ip = src && dst && (src->type == FT_IPV4 || src->type == FT_IPV6);
     unsigned first = (unsigned)net;
     if (ip) {
         /* ports from the transport layer right above, when there is one */
         const layer_t *tl = (unsigned)net + 1 < r->nlayers ? &r->layers[net + 1] : NULL;
-        uint64_t sport = 0, dport = 0;
-        bool ports = tl && tl->depth == 0 && layer_uint(r, tl, "sport", &sport) &&
-                     layer_uint(r, tl, "dport", &dport);
+        const field_t *sp = tl && tl->depth == 0 ? layer_role(r, tl, ROLE_SRC_PORT) : NULL;
+        const field_t *dp = tl && tl->depth == 0 ? layer_role(r, tl, ROLE_DST_PORT) : NULL;
+        bool ports = sp && dp;
         ob_puts(ob, src->type == FT_IPV4 ? "IP " : "IP6 ");
         put_addr(ob, src);
         if (ports) {
             ob_putc(ob, '.');
-            ob_u64(ob, sport);
+            ob_u64(ob, sp->v.u);
         }
         ob_puts(ob, " > ");
         put_addr(ob, dst);
         if (ports) {
             ob_putc(ob, '.');
-            ob_u64(ob, dport);
+            ob_u64(ob, dp->v.u);
         }
         ob_puts(ob, ": ");
         first = (unsigned)net + 1;
@@ -252,15 +304,11 @@ static void put_fields(outbuf_t *ob, const record_t *r, unsigned i, unsigned end
             i++;
             continue;
         }
-        if (f->flags & FF_HIDE_V) {
-            i = field_next(r, i);
-            continue;
-        }
         if (!first)
             ob_puts(ob, ", ");
         first = false;
-        if (named && f->name) {
-            ob_puts(ob, f->name);
+        if (named) {
+            ob_puts(ob, f->def->name);
             ob_putc(ob, ' ');
         }
         put_value(ob, r, &i, end);
@@ -273,14 +321,13 @@ static void put_value(outbuf_t *ob, const record_t *r, unsigned *i, unsigned end
     unsigned next = field_next(r, *i);
     switch (f->type) {
     case FT_UINT:
-        if (f->flags & FF_HEX) {
+        if (f->def->flags & FF_HEX) {
             ob_puts(ob, "0x");
             ob_hex(ob, f->v.u, f->len >= 2 ? f->len * 2 : 2);
         } else {
             ob_u64(ob, f->v.u);
         }
         break;
-    case FT_INT: ob_i64(ob, f->v.i); break;
     case FT_BOOL: ob_puts(ob, f->v.u ? "yes" : "no"); break;
     case FT_STR:
         ob_putc(ob, '"');
@@ -321,8 +368,8 @@ static void put_flow_line(outbuf_t *ob, const record_t *r, const layer_t *tl)
             nl = p;
             break;
         }
-    const field_t *src = nl ? layer_field(r, nl, "src") : NULL;
-    const field_t *dst = nl ? layer_field(r, nl, "dst") : NULL;
+    const field_t *src = nl ? layer_role(r, nl, ROLE_SRC_ADDR) : NULL;
+    const field_t *dst = nl ? layer_role(r, nl, ROLE_DST_ADDR) : NULL;
     if (!src || !dst)
         return;
     const rec_flow_t *fl = &r->flow;
@@ -450,6 +497,6 @@ const char *layer_color(const layer_t *l)
     case 3: return "\033[32m";  /* green */
     case 4: return "\033[33m";  /* yellow */
     default:
-        return strcmp(l->proto->name, "data") == 0 ? "\033[90m" : "\033[35m";
+        return l->proto == &dissector_data ? "\033[90m" : "\033[35m";
     }
 }

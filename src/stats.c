@@ -11,7 +11,7 @@ void stats_add(stats_t *s, const record_t *r)
     for (unsigned i = 0; i < r->nlayers; i++) {
         if (r->layers[i].depth)
             continue;
-        unsigned idx = registry_index(r->layers[i].proto);
+        unsigned idx = r->layers[i].proto->id;
         if (idx < STATS_MAX_PROTOS && !(seen & (1ull << idx))) {
             seen |= 1ull << idx;
             s->per_proto[idx]++;

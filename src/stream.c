@@ -44,32 +44,51 @@ static void queue_data(dctx_t *x, const cursor_t *p, uint32_t off, uint32_t end,
         queue(x, window(p, off, end - off), &dissector_data, note, x->src);
 }
 
-static bool have_buf(const stream_t *st)
+/* Our tag on a pool buffer: a stream stays at one place in the flow
+ * table while it exists, and gives its buffer back when it ends. */
+static uint64_t owner_of(const stream_t *st)
 {
-    return st->buf && st->buf->in_use && st->buf->owner == st->owner;
+    return (uint64_t)(uintptr_t)st;
 }
 
-void stream_release(stream_t *st)
+/* Its pending bytes, or NULL when it has none (or its buffer was taken
+ * for another stream since). */
+static reasm_buf_t *held(const stream_t *st, reasm_pool_t *pool)
 {
-    if (have_buf(st))
-        reasm_put(st->buf);
-    st->buf = NULL;
+    reasm_buf_t *b = st->buf ? &pool->bufs[st->buf - 1] : NULL;
+    return b && b->in_use && b->owner == owner_of(st) ? b : NULL;
 }
 
-static void go_broken(stream_t *st, stream_stats_t *ss, uint64_t frame)
+/* A pool buffer for bytes from sequence number seq on. */
+static reasm_buf_t *take_buf(stream_t *st, reasm_pool_t *pool, uint32_t seq, int64_t now)
+{
+    reasm_buf_t *b = reasm_get(pool, owner_of(st), now);
+    st->buf = (uint16_t)(b - pool->bufs + 1);
+    b->base_seq = seq;
+    return b;
+}
+
+void stream_release(stream_t *st, reasm_pool_t *pool)
+{
+    reasm_buf_t *b = held(st, pool);
+    if (b)
+        reasm_put(b);
+    st->buf = 0;
+}
+
+static void go_broken(stream_t *st, reasm_pool_t *pool, stream_stats_t *ss)
 {
     if (!st->broken) {
         st->broken = true;
-        st->gap_frame = frame;
         ss->gaps++;
     }
-    stream_release(st);
+    stream_release(st, pool);
 }
 
 /* Start over at sequence number seq: nothing pending, not in a body. */
-static void restart(stream_t *st, uint32_t seq)
+static void restart(stream_t *st, reasm_pool_t *pool, uint32_t seq)
 {
-    stream_release(st);
+    stream_release(st, pool);
     st->broken = false;
     st->unsynced = false;
     st->in_body = false;
@@ -131,27 +150,26 @@ static void in_place(stream_t *st, reasm_pool_t *pool, const dissector_t *app, u
             return;
         }
         /* the message continues in a later segment: keep its start */
-        st->buf = reasm_get(pool, st->owner, now);
-        st->buf_seq = seq;
-        reasm_insert(st->buf, 0, p->base + pos, end - pos);
-        reasm_add_frame(st->buf, r->frame);
+        reasm_buf_t *b = take_buf(st, pool, seq, now);
+        reasm_insert(b, 0, p->base + pos, end - pos);
+        reasm_add_frame(b, r->frame);
         queue_data(x, p, pos, end, NOTE_STARTS);
         return;
     }
 }
 
 /* Dissect every message now complete at the front of the buffer. */
-static void from_buffer(stream_t *st, stream_stats_t *ss, const dissector_t *app, record_t *r,
-                        dctx_t *x, const cursor_t *p, uint32_t seg_off, uint32_t seg_end)
+static void from_buffer(stream_t *st, reasm_pool_t *pool, reasm_buf_t *b, stream_stats_t *ss,
+                        const dissector_t *app, record_t *r, dctx_t *x, const cursor_t *p,
+                        uint32_t seg_off, uint32_t seg_end)
 {
-    reasm_buf_t *b = st->buf;
     uint32_t contig = reasm_contiguous(b);
     cursor_t all = cur_init(b->data, contig, contig);
     uint32_t done = 0, starts[DCTX_MAX_ITEMS], lens[DCTX_MAX_ITEMS], n = 0;
     bool drop_rest = false;
     while (done < contig && n < DCTX_MAX_ITEMS - 2) {
         if (st->in_body) {
-            int32_t left = SEQ_DIFF(st->body_end, st->buf_seq + done);
+            int32_t left = SEQ_DIFF(st->body_end, b->base_seq + done);
             if (left > 0) {
                 uint32_t k = contig - done < (uint32_t)left ? contig - done : (uint32_t)left;
                 done += k;
@@ -179,7 +197,7 @@ static void from_buffer(stream_t *st, stream_stats_t *ss, const dissector_t *app
         lens[n++] = (uint32_t)L;
         done += (uint32_t)L;
         ss->messages++;
-        after_message(st, st->buf_seq + done, skip_after);
+        after_message(st, b->base_seq + done, skip_after);
     }
     if (n == 0) {
         queue_data(x, p, seg_off, seg_end, st->unsynced ? NOTE_BODY : NOTE_STARTS);
@@ -199,23 +217,21 @@ static void from_buffer(stream_t *st, stream_stats_t *ss, const dissector_t *app
     if (done == 0)
         return; /* still collecting: the frames listed so far stay */
     reasm_consume(b, done);
-    st->buf_seq += done;
+    b->base_seq += done;
     if (b->nranges == 0 || drop_rest) {
-        stream_release(st);
+        stream_release(st, pool);
     } else {
         b->nframes = 0;
         reasm_add_frame(b, r->frame); /* what is left began in this frame */
     }
 }
 
-void stream_segment(stream_t *st, reasm_pool_t *pool, stream_stats_t *ss, uint64_t owner,
-                    const dissector_t *app, uint32_t seq, bool syn, record_t *r, dctx_t *x,
+void stream_segment(stream_t *st, reasm_pool_t *pool, stream_stats_t *ss, const dissector_t *app, uint32_t seq, bool syn, record_t *r, dctx_t *x,
                     int64_t now)
 {
     cursor_t p = x->payload;
     uint32_t len = cur_rleft(&p), have = cur_left(&p), off = p.off;
     uint32_t dseq = syn ? seq + 1 : seq; /* a SYN takes one sequence number */
-    st->owner = owner;
     if (!st->init) {
         st->init = true;
         st->next = dseq;
@@ -233,27 +249,27 @@ void stream_segment(stream_t *st, reasm_pool_t *pool, stream_stats_t *ss, uint64
             queue_data(x, &p, off, off + len, NOTE_BROKEN);
             return;
         }
-        restart(st, dseq);
+        restart(st, pool, dseq);
     }
     if (have < len) {
         /* cut by the snaplen: what is there of a message start is still
          * dissected (it ends truncated); then wait for the next start */
         if (starts) {
             queue(x, window(&p, off, len), app, NULL, x->src);
-            restart(st, dseq + len);
+            restart(st, pool, dseq + len);
             st->unsynced = true;
             return;
         }
         if (app->pdu_resync) {
-            restart(st, dseq + len);
+            restart(st, pool, dseq + len);
             st->unsynced = true;
         } else {
-            go_broken(st, ss, r->frame);
+            go_broken(st, pool, ss);
         }
         queue_data(x, &p, off, off + len, NOTE_CUT);
         return;
     }
-    if (st->in_body && !have_buf(st) && SEQ_DIFF(dseq, st->body_end) < 0) {
+    if (st->in_body && !held(st, pool) && SEQ_DIFF(dseq, st->body_end) < 0) {
         /* body bytes are body in whatever order they come */
         uint32_t k = (uint32_t)SEQ_DIFF(st->body_end, dseq);
         if (k > len)
@@ -278,23 +294,22 @@ void stream_segment(stream_t *st, reasm_pool_t *pool, stream_stats_t *ss, uint64
          * begin again here rather than wait (a late copy of the missing
          * bytes is then shown as retransmitted) */
         ss->gaps++;
-        restart(st, dseq);
+        restart(st, pool, dseq);
         rel = 0;
     }
     if (rel > 0) {
         /* ahead of what we expect: hold it until the hole fills */
-        if (!have_buf(st)) {
-            st->buf = reasm_get(pool, owner, now);
-            st->buf_seq = st->next;
-        }
-        uint32_t at = (uint32_t)SEQ_DIFF(dseq, st->buf_seq);
-        if (!reasm_insert(st->buf, at, p.base + off, len)) {
-            go_broken(st, ss, r->frame);
+        reasm_buf_t *hb = held(st, pool);
+        if (!hb)
+            hb = take_buf(st, pool, st->next, now);
+        uint32_t at = (uint32_t)SEQ_DIFF(dseq, hb->base_seq);
+        if (!reasm_insert(hb, at, p.base + off, len)) {
+            go_broken(st, pool, ss);
             queue_data(x, &p, off, off + len, NOTE_BROKEN);
             return;
         }
-        reasm_add_frame(st->buf, r->frame);
-        st->buf->last_used = now;
+        reasm_add_frame(hb, r->frame);
+        hb->last_used = now;
         queue_data(x, &p, off, off + len, NOTE_HELD);
         return;
     }
@@ -308,14 +323,14 @@ void stream_segment(stream_t *st, reasm_pool_t *pool, stream_stats_t *ss, uint64
             st->next = dseq + len;
             return;
         }
-        restart(st, dseq);
+        restart(st, pool, dseq);
     }
-    if (!have_buf(st)) {
+    reasm_buf_t *b = held(st, pool);
+    if (!b) {
         if (st->buf) {
-            /* our buffer was taken for another stream */
-            st->buf = NULL;
-            ss->reclaimed++;
-            go_broken(st, ss, r->frame);
+            /* our buffer was taken for another stream (counted as a gap) */
+            st->buf = 0;
+            go_broken(st, pool, ss);
             queue_data(x, &p, off + trim, off + len, NOTE_BROKEN);
             return;
         }
@@ -323,29 +338,29 @@ void stream_segment(stream_t *st, reasm_pool_t *pool, stream_stats_t *ss, uint64
         in_place(st, pool, app, dseq + trim, off + trim, off + len, &p, r, x, now, ss);
         return;
     }
-    uint32_t at = (uint32_t)SEQ_DIFF(dseq + trim, st->buf_seq);
-    if (!reasm_insert(st->buf, at, p.base + off + trim, len - trim)) {
+    uint32_t at = (uint32_t)SEQ_DIFF(dseq + trim, b->base_seq);
+    if (!reasm_insert(b, at, p.base + off + trim, len - trim)) {
         ss->overflows++;
-        go_broken(st, ss, r->frame);
+        go_broken(st, pool, ss);
         queue_data(x, &p, off + trim, off + len, NOTE_TOO_LONG);
         return;
     }
-    reasm_add_frame(st->buf, r->frame);
-    st->buf->last_used = now;
-    st->next = st->buf_seq + reasm_contiguous(st->buf);
-    from_buffer(st, ss, app, r, x, &p, off + trim, off + len);
+    reasm_add_frame(b, r->frame);
+    b->last_used = now;
+    st->next = b->base_seq + reasm_contiguous(b);
+    from_buffer(st, pool, b, ss, app, r, x, &p, off + trim, off + len);
 }
 
-void stream_ack(stream_t *st, stream_stats_t *ss, uint32_t ack, uint64_t frame)
+void stream_ack(stream_t *st, reasm_pool_t *pool, stream_stats_t *ss, uint32_t ack)
 {
     if (!st->init || st->broken)
         return;
     int32_t missing = SEQ_DIFF(ack, st->next);
     if (missing <= 1) /* 1: the ACK of a FIN */
         return;
-    if (!have_buf(st) && (st->unsynced || (st->in_body && SEQ_DIFF(ack, st->body_end) <= 0))) {
+    if (!held(st, pool) && (st->unsynced || (st->in_body && SEQ_DIFF(ack, st->body_end) <= 0))) {
         st->next = ack; /* the unseen bytes were body: nothing to dissect */
         return;
     }
-    go_broken(st, ss, frame);
+    go_broken(st, pool, ss);
 }

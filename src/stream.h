@@ -17,34 +17,34 @@
 #include "reasm.h"
 
 typedef struct stream {
+    /* (one per direction of every TCP flow: what only matters while bytes
+     * are pending, their sequence number included, is in the buffer) */
+    uint32_t next;       /* next sequence number expected */
+    uint32_t body_end;   /* sequence number just after the current body */
+    uint16_t buf;        /* 1 + index in the pool of the buffer given to
+                            this stream last (pending bytes), 0 none */
     bool init;
     bool broken;         /* a gap or a full buffer ended reassembly */
     bool unsynced;       /* not at a message start (unknown body length) */
     bool in_body;        /* bytes before body_end are a message body */
-    uint32_t next;       /* next sequence number expected */
-    uint32_t body_end;   /* sequence number just after the current body */
-    uint32_t buf_seq;    /* sequence number of buf->data[0] */
-    uint64_t owner;      /* our tag on the pool buffer */
-    uint64_t gap_frame;  /* where reassembly stopped */
-    reasm_buf_t *buf;    /* pending bytes, or NULL */
 } stream_t;
 
 typedef struct stream_stats {
     uint64_t messages;     /* messages reassembled from several segments */
     uint64_t gaps;         /* directions whose reassembly a gap ended */
     uint64_t overflows;    /* messages beyond the stream's cap */
-    uint64_t reclaimed;    /* buffers taken back for another stream */
 } stream_stats_t;
 
 /* Offer one segment's payload (x->payload, sequence number seq) for
  * reassembly by `app`.  Queues what the engine is to dissect next in
- * x->items. */
-void stream_segment(stream_t *st, reasm_pool_t *pool, stream_stats_t *ss, uint64_t owner,
-                    const dissector_t *app, uint32_t seq, bool syn, record_t *r, dctx_t *x,
-                    int64_t now);
+ * x->items.  A stream must not move in memory while it holds a buffer
+ * of `pool` (its address tags the buffer). */
+void stream_segment(stream_t *st, reasm_pool_t *pool, stream_stats_t *ss, const dissector_t *app,
+                    uint32_t seq, bool syn, record_t *r, dctx_t *x, int64_t now);
 /* The peer acknowledged up to `ack`: bytes before it that were never
  * seen are a gap. */
-void stream_ack(stream_t *st, stream_stats_t *ss, uint32_t ack, uint64_t frame);
-void stream_release(stream_t *st);
+void stream_ack(stream_t *st, reasm_pool_t *pool, stream_stats_t *ss, uint32_t ack);
+/* Give its buffer back to the pool (the stream ends). */
+void stream_release(stream_t *st, reasm_pool_t *pool);
 
 #endif

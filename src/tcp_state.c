@@ -62,6 +62,8 @@ static int32_t sdiff(uint32_t a, uint32_t b)
     return d < 0x80000000u ? (int32_t)d : -(int32_t)~d - 1;
 }
 
+const char tcp_ev_retransmission[] = "retransmission";
+
 /* ---- names ------------------------------------------------------------ */
 
 const char *tcp_state_name(unsigned state)
@@ -365,7 +367,7 @@ static void z_update(tcp_conn_t *c, unsigned d, const tcp_seg_t *s)
     tcp_endpoint_t *e = &c->ep[d], *p = &c->ep[!d];
     uint16_t f = s->flags;
     bool syn = f & TCPF_SYN, fin = f & TCPF_FIN, rst = f & TCPF_RST, ack = f & TCPF_ACK;
-    if (e->pkts == 0) { /* SetPartialStatus, on each side's first packet */
+    if (!e->seen) { /* SetPartialStatus, on each side's first packet */
         if (d == 0)
             c->is_partial = !syn || ack;
         else if (!c->is_partial)
@@ -427,7 +429,7 @@ static uint16_t ws_analyze(tcp_conn_t *c, unsigned d, const tcp_seg_t *s)
     tcp_endpoint_t *f = &c->ep[d], *r = &c->ep[!d];
     uint16_t fl = s->flags, a = 0;
     bool ctl = fl & (TCPF_SYN | TCPF_FIN | TCPF_RST), known = f->ws_next_known;
-    if (s->len == 1 && known && s->seq == f->ws_next && r->pkts && r->last_win == 0) {
+    if (s->len == 1 && known && s->seq == f->ws_next && r->seen && r->last_win == 0) {
         a = TA_ZERO_WINDOW_PROBE;
     } else {
         if (s->win == 0 && !ctl)
@@ -436,7 +438,7 @@ static uint16_t ws_analyze(tcp_conn_t *c, unsigned d, const tcp_seg_t *s)
             a |= TA_LOST_SEGMENT;
         if (s->len <= 1 && known && s->seq == f->ws_next - 1 && !ctl)
             a |= TA_KEEP_ALIVE;
-        bool same = s->len == 0 && !ctl && known && f->pkts && s->seq == f->ws_next &&
+        bool same = s->len == 0 && !ctl && known && f->seen && s->seq == f->ws_next &&
                     s->ack == f->last_ack;
         if (same && s->win && s->win != f->last_win)
             a |= TA_WINDOW_UPDATE;
@@ -605,8 +607,6 @@ static const char *rfc_update(tcp_conn_t *c, unsigned d, const tcp_seg_t *s, tcp
         ev = hs_ev[hs];
         if (hs == 1)
             c->syn_ts = s->ts_ns;
-        else
-            c->synack_ts = s->ts_ns;
     }
     if (c->handshake_step && c->handshake_step < 3 && S->state >= TCPS_ESTABLISHED &&
         R->state >= TCPS_ESTABLISHED) {
@@ -618,8 +618,6 @@ static const char *rfc_update(tcp_conn_t *c, unsigned d, const tcp_seg_t *s, tcp
     if (steps) {
         unsigned top = steps & 16 ? 4 : steps & 8 ? 3 : steps & 4 ? 2 : 1;
         c->teardown_done |= (uint8_t)steps;
-        if (top > c->teardown_step)
-            c->teardown_step = (uint8_t)top;
         ev = td_ev[top];
     }
     return ev;
@@ -631,35 +629,11 @@ void tcp_conn_init(tcp_conn_t *c, bool flipped)
 {
     memset(c, 0, sizeof *c);
     c->flipped = flipped;
-    c->syn_ts = c->synack_ts = c->rtt_ns = -1;
+    c->syn_ts = c->rtt_ns = -1;
     for (unsigned i = 0; i < 2; i++)
         c->ep[i].reasm = c->ep[i].trim = 1; /* offset 1: the first data byte */
     if (flipped)
         hist_add(c, 0, '^');
-}
-
-/* isn, next_seq and max_off: plain facts of what the side sent. */
-static void seen_update(tcp_endpoint_t *e, const tcp_seg_t *s)
-{
-    uint16_t f = s->flags;
-    uint32_t end = s->seq + ((f & TCPF_RST) ? 0 : s->len) + !!(f & TCPF_SYN) + !!(f & TCPF_FIN);
-    if (!e->seq_known) {
-        e->seq_known = true;
-        e->isn = e->next_seq = s->seq;
-        e->max_off = 0;
-    } else if ((f & TCPF_SYN) && sdiff(s->seq, e->isn) < 0) {
-        e->max_off += (uint32_t)(e->isn - s->seq); /* a reordered SYN */
-        e->isn = s->seq;
-    }
-    int32_t adv = sdiff(end, e->next_seq);
-    if (adv > 0) {
-        e->next_seq = end;
-        e->max_off += (uint32_t)adv;
-    }
-    if ((f & TCPF_SYN) && s->has_wscale) {
-        e->win_scale_known = true;
-        e->wscale = s->wscale;
-    }
 }
 
 void tcp_conn_update(tcp_conn_t *c, const tcp_seg_t *s, tcp_result_t *out)
@@ -671,12 +645,10 @@ void tcp_conn_update(tcp_conn_t *c, const tcp_seg_t *s, tcp_result_t *out)
     out->analysis = ws_analyze(c, d, s);
     out->event = rfc_update(c, d, s, out);
     z_update(c, d, s);
-    seen_update(e, s);
     if (!out->event && (out->analysis & TA_RETRANSMISSION))
-        out->event = "retransmission";
+        out->event = tcp_ev_retransmission;
     out->state_after = e->state;
-    e->pkts++;
-    e->bytes_payload += s->len;
+    e->seen = true;
     e->last_ts = s->ts_ns;
 }
 

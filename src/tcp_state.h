@@ -74,6 +74,10 @@ enum tcp_analysis {
 /* "retransmission", "out_of_order", ... (index = bit number) */
 const char *tcp_analysis_name(unsigned bit);
 
+/* The event of a segment that is a retransmission and nothing else:
+ * compare the pointer (renderers show the mark instead of the event). */
+extern const char tcp_ev_retransmission[];
+
 /* The facts of one segment the tracker needs, from the tcp layer. */
 typedef struct tcp_seg {
     uint8_t dir;        /* 0: sent by the originator, 1: by the responder */
@@ -90,74 +94,66 @@ typedef struct tcp_seg {
 } tcp_seg_t;
 
 typedef struct tcp_endpoint {
+    /* (ordered by size: one of these per direction of every TCP flow) */
     uint8_t state;      /* enum tcp_state */
     uint8_t zstate;     /* enum zeek_ep_state */
-    bool seq_known;     /* isn/next_seq are valid */
+    uint8_t zprev;      /* Zeek's prev_state */
+    bool seen;          /* a segment of this side was seen */
     bool fin_sent;
     bool rst_sent;
-    bool win_scale_known;
-    uint8_t wscale;
-    uint32_t isn;       /* first sequence number seen (of the SYN if any) */
-    uint32_t fin_seq;   /* sequence number of the FIN */
-    uint32_t next_seq;  /* highest seq + len (+1 for SYN/FIN) seen */
-    uint64_t max_off;   /* highest sequence offset from isn, unwrapped */
-    uint32_t last_ack;  /* last ACK number this endpoint sent */
-    uint32_t last_win;  /* last window this endpoint advertised */
-    uint32_t dup_acks;  /* consecutive duplicate ACKs */
-    uint64_t pkts, bytes_payload;
-    /* counts for the repeating history letters (c g t w), per Zeek */
-    uint32_t n_retrans, n_zero_win, n_bad_csum, n_gap;
-
-    /* Added for tcp_state.c.  RFC 793 facts as seen on the wire: */
+    bool did_close;     /* Zeek's did_close */
+    /* RFC 793 facts as seen on the wire: */
     bool syn_sent;      /* this side's SYN seen (syn_seq valid) */
     bool syn_acked;     /* the peer acknowledged this side's SYN */
     bool acked_syn;     /* this side acknowledged the peer's SYN */
+    bool blk;           /* blk_lo/blk_hi hold a block above a hole */
+    bool ws_next_known;
+    uint16_t ws_flags;  /* TA_* bits of this side's last segment */
     uint32_t syn_seq;
-    int64_t last_ts;    /* time of this side's last segment */
-    /* Zeek's TCP_Endpoint: prev_state, did_close, start/last/ack sequence
-     * numbers (the offsets are from zstart, unwrapped), FIN_seq, the
-     * sequence numbers of the last SYN/FIN/RST (history repeats) */
-    uint8_t zprev;
-    bool did_close;
+    uint32_t fin_seq;   /* sequence number of the FIN */
+    uint32_t last_ack;  /* last ACK number this endpoint sent */
+    uint32_t last_win;  /* last window this endpoint advertised */
+    uint32_t dup_acks;  /* consecutive duplicate ACKs */
+    /* counts for the repeating history letters (t w g), per Zeek */
+    uint32_t n_retrans, n_zero_win, n_gap;
+    /* Zeek's TCP_Endpoint: start/last/ack sequence numbers (the offsets
+     * below are from zstart, unwrapped), FIN offset, the offsets of the
+     * last SYN/FIN/RST (history repeats) */
     uint32_t zstart, zlast, zack;
+    /* Wireshark's per-direction analysis state (nextseq and friends) */
+    uint32_t ws_next;
+    int64_t ws_next_ts;
+    int64_t last_ts;    /* time of this side's last segment */
     int64_t zlast_off, zack_off, zfin_off;
     int64_t hist_syn, hist_fin, hist_rst;
     /* Zeek's reassembler, reduced to what content gaps need: the next
      * offset to deliver, the trim point, one block above a hole */
     int64_t reasm, trim, blk_lo, blk_hi;
-    bool blk;
-    /* Wireshark's per-direction analysis state (nextseq and friends) */
-    bool ws_next_known;
-    uint32_t ws_next;
-    int64_t ws_next_ts;
-    uint16_t ws_flags;  /* TA_* bits of this side's last segment */
 } tcp_endpoint_t;
 
 #define TCP_HISTORY_MAX 40
 
 typedef struct tcp_conn {
     tcp_endpoint_t ep[2];    /* 0 originator, 1 responder */
-    char history[TCP_HISTORY_MAX + 1];
-    uint8_t hlen;
-    uint32_t hist_seen;      /* bit per (letter, direction) already recorded */
-    bool flipped;            /* the originator is not the first sender (^) */
-    uint8_t handshake_step;  /* 0..3 */
-    uint8_t teardown_step;   /* 0..4 */
-    int64_t syn_ts, synack_ts;
+    int64_t syn_ts;          /* time of the SYN (handshake 1/3), or -1 */
     int64_t rtt_ns;          /* SYN to the ACK completing the handshake, or -1 */
-    /* Added for tcp_state.c (hist_seen uses Zeek's packet classes: one bit
-     * for S and H together, as Zeek does) */
+    uint32_t hist_seen;      /* bit per (letter, direction) already recorded
+                                (Zeek's packet classes: S and H share one) */
+    bool flipped;            /* the originator is not the first sender (^) */
     bool opened;             /* a side has left CLOSED: no mid-stream start */
     bool is_partial;         /* Zeek's TCPSessionAdapter::is_partial */
+    uint8_t handshake_step;  /* 0..3 */
     uint8_t first_fin;       /* 1 + direction of the first FIN, 0 none yet */
     uint8_t teardown_done;   /* bit n: teardown step n reported */
+    uint8_t hlen;
+    char history[TCP_HISTORY_MAX + 1];
 } tcp_conn_t;
 
 typedef struct tcp_result {
     uint8_t state_before;  /* the sender's RFC 793 state before this segment */
     uint8_t state_after;   /* ... and after it (the packet's flow.state) */
     const char *event;     /* "handshake 1/3" .. "teardown 4/4", "reset",
-                              "retransmission", or NULL */
+                              tcp_ev_retransmission, or NULL (static) */
     uint16_t analysis;     /* TA_* bits */
     int64_t rtt_ns;        /* the handshake RTT when this segment completed
                               the handshake, else -1 */

@@ -1,17 +1,21 @@
-/* callcount.c - an LD_PRELOAD shim that counts calls to the allocator and
- * to the printf family, and reports the totals on exit to the file named
- * by $CALLCOUNT_OUT.  tests/per-packet-calls.sh runs strata on N and on
- * many more packets of the same capture: equal totals prove the
- * per-packet path allocates nothing and formats without printf. */
+/* callcount.c - an LD_PRELOAD shim that counts calls to the allocator, to
+ * the printf family, to the string comparisons (strcmp, strncmp) and to
+ * the local-time conversions, and reports the totals on exit to the file
+ * named by $CALLCOUNT_OUT.  tests/per-packet-calls.sh runs strata on N and
+ * on many more packets of the same capture: equal totals prove the
+ * per-packet path allocates nothing, formats without printf, finds no
+ * field by comparing names and asks libc for local time only once in a
+ * while (not per packet). */
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
-static unsigned long n_alloc, n_printf;
+static unsigned long n_alloc, n_printf, n_strcmp, n_localtime;
 
 #define REAL(name, type) static type real_##name; if (!real_##name) real_##name = (type)dlsym(RTLD_NEXT, #name)
 
@@ -144,6 +148,43 @@ int sprintf(char *s, const char *fmt, ...)
     return r;
 }
 
+int strcmp(const char *a, const char *b)
+{
+    n_strcmp++;
+    const unsigned char *p = (const unsigned char *)a, *q = (const unsigned char *)b;
+    while (*p && *p == *q) {
+        p++;
+        q++;
+    }
+    return *p - *q;
+}
+
+int strncmp(const char *a, const char *b, size_t n)
+{
+    n_strcmp++;
+    const unsigned char *p = (const unsigned char *)a, *q = (const unsigned char *)b;
+    for (; n; n--, p++, q++)
+        if (*p != *q || !*p)
+            return *p - *q;
+    return 0;
+}
+
+struct tm *localtime_r(const time_t *t, struct tm *tm)
+{
+    typedef struct tm *(*fn)(const time_t *, struct tm *);
+    static fn real;
+    if (!real)
+        real = (fn)dlsym(RTLD_NEXT, "localtime_r");
+    n_localtime++;
+    return real(t, tm);
+}
+
+struct tm *localtime(const time_t *t)
+{
+    static struct tm tm;
+    return localtime_r(t, &tm);
+}
+
 __attribute__((destructor)) static void report(void)
 {
     const char *out = getenv("CALLCOUNT_OUT");
@@ -153,7 +194,7 @@ __attribute__((destructor)) static void report(void)
     if (!f)
         return;
     /* fprintf here would count itself; the totals were taken above */
-    unsigned long a = n_alloc, p = n_printf;
-    fprintf(f, "alloc %lu printf %lu\n", a, p);
+    unsigned long a = n_alloc, p = n_printf, c = n_strcmp, t = n_localtime;
+    fprintf(f, "alloc %lu printf %lu strcmp %lu localtime %lu\n", a, p, c, t);
     fclose(f);
 }

@@ -33,7 +33,7 @@ static void setup(void)
     char err[256];
     if (registry_init(err, sizeof err) != 0)
         abort();
-    ft = flow_table_new(64, true, err, sizeof err);
+    ft = flow_table_new(64, 1, err, sizeof err);
     if (!ft)
         abort();
     hooks.layer = flow_layer_hook;

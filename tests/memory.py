@@ -9,6 +9,10 @@ with more than ten times --max-flows distinct flows, through
 the kernel (wait4's ru_maxrss). The large run must not need more than the
 small one (10% plus 4 MiB of slack for allocator noise).
 
+Then the per-flow budget (issue 7): the large capture again at the
+default --max-flows (65,536 flows live at once, about 512 bytes each)
+must peak at no more than 64 MiB.
+
 usage: memory.py STRATA GENFLOWS"""
 import os
 import subprocess
@@ -16,11 +20,13 @@ import sys
 
 MAX_FLOWS = 5000
 SMALL, LARGE = 500_000, 3_000_000  # packets: 50,000 and 300,000 flows
+BUDGET_KIB = 64 * 1024  # peak RSS at the default --max-flows
 
 
-def run(strata, gen, npackets):
+def run(strata, gen, npackets, max_flows=MAX_FLOWS):
     g = subprocess.Popen([gen, str(npackets), "64"], stdout=subprocess.PIPE)
-    s = subprocess.Popen([strata, "--flows-only", "--max-flows", str(MAX_FLOWS), "-r", "-"],
+    limit = ["--max-flows", str(max_flows)] if max_flows else []
+    s = subprocess.Popen([strata, "--flows-only", *limit, "-r", "-"],
                          stdin=g.stdout, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     g.stdout.close()
     err = s.stderr.read().decode()
@@ -44,9 +50,14 @@ def main():
     if not evicted:
         print("FAIL the flow table never filled: the test would prove nothing")
     print(("ok   " if ok else "FAIL ") + f"peak RSS {large} KiB for {LARGE} packets vs {small} KiB for {SMALL}")
-    passed = ok and evicted
-    print(f"{int(passed)} passed, {int(not passed)} failed")
-    return 0 if passed else 1
+    full, err_full = run(strata, gen, LARGE, max_flows=None)
+    flows = [l for l in err_full.splitlines() if " flows (" in l]
+    print(f"default max-flows, {LARGE} packets: peak RSS {full} KiB; {flows[0] if flows else '?'}")
+    within = full <= BUDGET_KIB
+    print(("ok   " if within else "FAIL ") + f"peak RSS {full} KiB at the default --max-flows (budget {BUDGET_KIB} KiB)")
+    results = [ok and evicted, within]
+    print(f"{sum(results)} passed, {len(results) - sum(results)} failed")
+    return 0 if all(results) else 1
 
 
 if __name__ == "__main__":

@@ -46,7 +46,7 @@ static const char *summary(const record_t *r, const layer_t *l)
 static int addr_is(const record_t *r, const layer_t *l, const char *name, const void *want,
                    unsigned n, unsigned off)
 {
-    const field_t *f = l ? layer_field(r, l, name) : NULL;
+    const field_t *f = l ? unit_field(r, l, name) : NULL;
     return f && f->off == off && f->len == n && memcmp(f->v.b, want, n) == 0;
 }
 
@@ -68,7 +68,7 @@ static void test_request(void)
     CHECK(addr_is(r, a, "spa", "\x0a\x00\x00\x01", 4, 28));
     CHECK(addr_is(r, a, "tha", "\x00\x00\x00\x00\x00\x00", 6, 32));
     CHECK(addr_is(r, a, "tpa", "\x0a\x00\x00\x02", 4, 38));
-    CHECK_EQ(off_of(layer_field(r, a, "op")), 20);
+    CHECK_EQ(off_of(unit_field(r, a, "op")), 20);
     CHECK_STR(summary(r, a), "ARP request who-has 10.0.0.2 tell 10.0.0.1");
     CHECK(!r->truncated && !r->malformed);
 }
@@ -112,8 +112,8 @@ static void test_other_types(void)
     CHECK_EQ(unit_uint(r, a, "op"), 1);
     CHECK_EQ(unit_uint(r, a, "ptype"), 0x86dd);
     CHECK_EQ(unit_uint(r, a, "plen"), 16);
-    CHECK(layer_field(r, a, "sha") == NULL);
-    CHECK(layer_field(r, a, "tpa") == NULL);
+    CHECK(unit_field(r, a, "sha") == NULL);
+    CHECK(unit_field(r, a, "tpa") == NULL);
     CHECK_EQ(a ? a->len : 0xdeadbeefu, 8 + 44);
     CHECK_STR(summary(r, a), "ARP request, htype 1 ptype 0x86dd");
     /* the same with the addresses cut by the snaplen */
@@ -150,7 +150,7 @@ static void test_absurd_lengths(void)
     r = unit_dissect(f, sizeof f, 1);
     a = unit_layer(r, "arp", 0);
     CHECK(a && a->status == LS_OK);
-    CHECK(layer_field(r, a, "sha") == NULL);
+    CHECK(unit_field(r, a, "sha") == NULL);
 
     /* Ethernet hardware with 8-byte addresses: fits the frame, but lies */
     memcpy(f, arp_req, sizeof f);
@@ -177,7 +177,7 @@ static void test_absurd_lengths(void)
     CHECK(a && a->status == LS_TRUNCATED);
     CHECK_EQ(unit_uint(r, a, "ptype"), 0x0800);
     CHECK_EQ(unit_uint(r, a, "hlen"), 6);
-    CHECK(layer_field(r, a, "op") == NULL);
+    CHECK(unit_field(r, a, "op") == NULL);
     CHECK_EQ(a ? a->len : 0xdeadbeefu, 5);
 
     /* cut inside the addresses: sha and spa only */
@@ -185,14 +185,14 @@ static void test_absurd_lengths(void)
     a = unit_layer(r, "arp", 0);
     CHECK(a && a->status == LS_TRUNCATED);
     CHECK(addr_is(r, a, "spa", "\x0a\x00\x00\x01", 4, 28));
-    CHECK(layer_field(r, a, "tha") == NULL);
+    CHECK(unit_field(r, a, "tha") == NULL);
     CHECK(r->truncated);
     CHECK_EQ(a ? a->len : 0xdeadbeefu, 8 + 12);
     /* cut inside tpa */
     r = unit_dissect_len(arp_req, 14 + 8 + 18, sizeof arp_req, 1);
     a = unit_layer(r, "arp", 0);
     CHECK(addr_is(r, a, "tha", "\x00\x00\x00\x00\x00\x00", 6, 32));
-    CHECK(layer_field(r, a, "tpa") == NULL);
+    CHECK(unit_field(r, a, "tpa") == NULL);
 }
 
 static void test_sweep(void)

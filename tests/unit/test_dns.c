@@ -151,7 +151,7 @@ static const layer_t *dns_of(const record_t *r)
 static unsigned elem(const record_t *r, const char *arr, unsigned i)
 {
     const layer_t *l = dns_of(r);
-    const field_t *a = l ? layer_field(r, l, arr) : NULL;
+    const field_t *a = l ? unit_field(r, l, arr) : NULL;
     if (!a || a->type != FT_ARRAY)
         return 0;
     unsigned ai = (unsigned)(a - r->fields), end = field_next(r, ai) - 1;
@@ -175,7 +175,7 @@ static const field_t *member(const record_t *r, unsigned obj, const char *name)
         return NULL;
     unsigned end = field_next(r, obj) - 1;
     for (unsigned j = obj + 1; j < end; j = field_next(r, j))
-        if (r->fields[j].name && strcmp(r->fields[j].name, name) == 0)
+        if (unit_named(&r->fields[j], name))
             return &r->fields[j];
     return NULL;
 }
@@ -257,7 +257,7 @@ static void test_query_a(void)
     CHECK_EQ(unit_uint(r, l, "ancount"), 0);
     CHECK_EQ(count(r, "questions"), 1);
     CHECK_EQ(count(r, "answers"), 0);
-    CHECK(layer_field(r, l, "answers") != NULL);
+    CHECK(unit_field(r, l, "answers") != NULL);
     CHECK_STR(mstr(r, "questions", 0, "name"), "example.com");
     CHECK_EQ(muint(r, "questions", 0, "type"), 1);
     CHECK_EQ(muint(r, "questions", 0, "class"), 1);
@@ -732,7 +732,7 @@ static void test_counts(void)
     CHECK_STR(dns_err(r), "dns_bad_count");
     CHECK_EQ(count(r, "questions"), 1);
     CHECK_STR(mstr(r, "questions", 0, "name"), "a.b");
-    CHECK(layer_field(r, dns_of(r), "answers") == NULL);
+    CHECK(unit_field(r, dns_of(r), "answers") == NULL);
     /* the same message cut by the capture: only truncated */
     r = unit_dissect_len(frame, n - 1, n, 1);
     CHECK_STR(dns_err(r), "(truncated)");

@@ -1,7 +1,8 @@
 /* test_flow.c - the flow table: direction decided once, tuple reuse,
- * idle timeouts, eviction when full, UDP conn_state, and reassembly of a
- * DNS message split over two TCP segments. */
-#include "flow.h"
+ * idle timeouts, eviction when full, UDP conn_state, reassembly of a
+ * DNS message split over two TCP segments, the ladder kept for one flow
+ * only, and the per-flow memory. */
+#include "flow_table.h"
 #include "unit.h"
 
 static flow_table_t *ft;
@@ -49,15 +50,20 @@ static record_t *feed(const unsigned char *f, unsigned n, int64_t dt_ms)
     return &unit_rec;
 }
 
-static void reset_table(uint32_t max)
+static void reset_table_ladder(uint32_t max, uint32_t ladder_id)
 {
     char err[128];
     flow_table_free(ft);
-    ft = flow_table_new(max, true, err, sizeof err);
+    ft = flow_table_new(max, ladder_id, err, sizeof err);
     hooks.layer = flow_layer_hook;
     hooks.ctx = ft;
     frame_no = 0;
     now_ns = 1700000000LL * 1000000000LL;
+}
+
+static void reset_table(uint32_t max)
+{
+    reset_table_ladder(max, 1);
 }
 
 #define A 0x0a000001u
@@ -153,6 +159,52 @@ static void test_dns_over_tcp_reassembled(void)
     CHECK(unit_layer(r, "dns", 0) == NULL);
 }
 
+/* Segments are kept for the ladder's flow and no other. */
+static void test_ladder_one_flow(void)
+{
+    reset_table_ladder(8, 2);
+    unsigned char f[128];
+    feed(f, tcp_frame(f, A, B, 40000, 80, 100, 0, 0x02, NULL, 0), 1);        /* flow 1 */
+    feed(f, tcp_frame(f, A, B, 40001, 80, 7000, 0, 0x02, NULL, 0), 1);       /* flow 2 */
+    feed(f, tcp_frame(f, B, A, 80, 40001, 900, 7001, 0x12, NULL, 0), 1);     /* flow 2 */
+    feed(f, tcp_frame(f, A, B, 40000, 80, 100, 0, 0x02, NULL, 0), 1);        /* flow 1 */
+    record_t *r = feed(f, tcp_frame(f, A, B, 40001, 80, 7000, 0, 0x02, NULL, 0), 1000);
+    CHECK_EQ(r->flow.id, 2);
+    CHECK(r->flow.event == tcp_ev_retransmission);
+    flow_finish(ft);
+    CHECK(flow_ladder(ft, 1) == NULL);
+    const flow_ladder_t *L = flow_ladder(ft, 2);
+    CHECK(L != NULL);
+    if (!L)
+        return;
+    CHECK_EQ(L->nsegs, 3);
+    CHECK_EQ(L->n, 3);
+    CHECK_EQ(L->isn[0], 7000);
+    CHECK_EQ(L->isn[1], 900);
+    CHECK_EQ(L->seg[0].frame, 2);
+    CHECK_EQ(L->seg[1].frame, 3);
+    CHECK_EQ(L->seg[1].dir, 1);
+    CHECK_EQ(L->seg[2].frame, 5);
+    CHECK_STR(L->seg[0].event, "handshake 1/3");
+    /* without --flow nothing is kept */
+    reset_table_ladder(8, 0);
+    feed(f, tcp_frame(f, A, B, 40000, 80, 100, 0, 0x02, NULL, 0), 1);
+    flow_finish(ft);
+    CHECK(flow_ladder(ft, 1) == NULL);
+}
+
+/* What one tracked flow costs: its entry plus its two slots (issue 7
+ * measured 2456 bytes before the ladder moved out of the flows). */
+static void test_per_flow_size(void)
+{
+    size_t per_flow = sizeof(flow_t) + 2 * sizeof(int32_t);
+    printf("per-flow memory: %zu bytes (flow_t %zu, tcp_conn_t %zu, stream_t %zu); "
+           "spill record %zu bytes\n",
+           per_flow, sizeof(flow_t), sizeof(tcp_conn_t), sizeof(stream_t), sizeof(flow_rec_t));
+    CHECK(per_flow <= 600);
+    CHECK(sizeof(flow_rec_t) <= 216);
+}
+
 int main(void)
 {
     unit_init();
@@ -160,6 +212,8 @@ int main(void)
     RUN(test_eviction_and_timeout);
     RUN(test_records_in_order);
     RUN(test_dns_over_tcp_reassembled);
+    RUN(test_ladder_one_flow);
+    RUN(test_per_flow_size);
     flow_table_free(ft);
     return unit_done();
 }

@@ -77,7 +77,7 @@ static void test_request(void)
     CHECK_EQ(unit_uint(r, h, "content_length"), 12);
     CHECK_STR(unit_str(r, h, "content_type"), "text/plain; charset=utf-8");
     CHECK_EQ(unit_uint(r, h, "headers_complete"), 1);
-    CHECK(layer_field(r, h, "status") == NULL);
+    CHECK(unit_field(r, h, "status") == NULL);
     /* the layer is the header block; the body is data */
     unsigned hdr = (unsigned)(strstr(get_req, "\r\n\r\n") - get_req) + 4;
     CHECK_EQ(h->off, HTTP_AT);
@@ -85,10 +85,10 @@ static void test_request(void)
     const layer_t *d = unit_layer(r, "data", 0);
     CHECK(d && d->off == HTTP_AT + hdr && d->len == 12);
     /* field spans: the trimmed value's bytes */
-    const field_t *host = layer_field(r, h, "host");
+    const field_t *host = unit_field(r, h, "host");
     unsigned at = (unsigned)(strstr(get_req, "www.") - get_req);
     CHECK(host && host->off == HTTP_AT + at && host->len == 15);
-    const field_t *uri = layer_field(r, h, "uri");
+    const field_t *uri = unit_field(r, h, "uri");
     CHECK(uri && uri->off == HTTP_AT + 4 && uri->len == 11);
     CHECK_STR(summary(r, h), "HTTP GET /index.html");
 }
@@ -104,10 +104,10 @@ static void test_response(void)
     CHECK_EQ(unit_uint(r, h, "status"), 404);
     CHECK_STR(unit_str(r, h, "reason"), "Not Found");
     CHECK_EQ(unit_uint(r, h, "content_length"), 0);
-    CHECK(layer_field(r, h, "method") == NULL);
-    CHECK(layer_field(r, h, "host") == NULL);
-    CHECK(layer_field(r, h, "content_type") == NULL);
-    const field_t *st = layer_field(r, h, "status");
+    CHECK(unit_field(r, h, "method") == NULL);
+    CHECK(unit_field(r, h, "host") == NULL);
+    CHECK(unit_field(r, h, "content_type") == NULL);
+    const field_t *st = unit_field(r, h, "status");
     CHECK(st && st->off == HTTP_AT + 9 && st->len == 3);
     CHECK_STR(summary(r, h), "HTTP 404 Not Found");
     /* bare LF line ends, HTTP/1.0, no reason phrase */
@@ -148,7 +148,7 @@ static void test_no_blank_line(void)
     CHECK_STR(unit_str(r, h, "host"), "x.test");
     CHECK_EQ(unit_uint(r, h, "headers_complete"), 0);
     /* the unfinished last line is header bytes, but its value is not whole */
-    CHECK(layer_field(r, h, "content_length") == NULL);
+    CHECK(unit_field(r, h, "content_length") == NULL);
     CHECK_EQ(h->len, sizeof s - 1);
     /* the same cut by the snaplen inside a line is truncation */
     unsigned n = build(frame, 51234, 80, s);
@@ -237,7 +237,7 @@ static void test_hostile(void)
     const layer_t *h = unit_layer(r, "http", 0);
     CHECK(h && h->status == LS_OK);
     CHECK_STR(unit_str(r, h, "host"), "");
-    CHECK(layer_field(r, h, "content_length") == NULL);
+    CHECK(unit_field(r, h, "content_length") == NULL);
 }
 
 static void test_sweep(void)

@@ -112,7 +112,7 @@ static const char *summary(const record_t *r, const layer_t *l)
 static const field_t *nth_field(const record_t *r, const layer_t *l, const char *name, int nth)
 {
     for (unsigned i = l ? l->f_first : 0; l && i < (unsigned)l->f_first + l->f_count; i++)
-        if (r->fields[i].name && strcmp(r->fields[i].name, name) == 0 && nth-- == 0)
+        if (unit_named(&r->fields[i], name) && nth-- == 0)
             return &r->fields[i];
     return NULL;
 }
@@ -160,7 +160,7 @@ static void test_icmp_echo(void)
     CHECK_EQ(unit_uint(r, ic, "seq"), 1);
     CHECK_EQ(unit_uint(r, ic, "checksum"), (unsigned)(f[36] << 8 | f[37]));
     CHECK_EQ(unit_uint(r, ic, "checksum_ok"), 1);
-    CHECK_EQ(off_of(layer_field(r, ic, "seq")), 40);
+    CHECK_EQ(off_of(unit_field(r, ic, "seq")), 40);
     CHECK_EQ(unit_uint(r, unit_layer(r, "data", 0), "len"), 8);
     CHECK_STR(summary(r, ic), "ICMP echo request id 3 seq 1");
 
@@ -172,7 +172,7 @@ static void test_icmp_echo(void)
     r = unit_dissect_len(f, n - 2, n, 1);
     ic = unit_layer(r, "icmp", 0);
     CHECK(ic && ic->status == LS_OK);
-    CHECK(layer_field(r, ic, "checksum_ok") == NULL);
+    CHECK(unit_field(r, ic, "checksum_ok") == NULL);
 
     /* the first fragment of a longer echo: the checksum covers bytes
      * that are not here, so no verdict */
@@ -181,7 +181,7 @@ static void test_icmp_echo(void)
     r = unit_dissect(f, n, 1);
     ic = unit_layer(r, "icmp", 0);
     CHECK_EQ(unit_uint(r, ic, "id"), 3);
-    CHECK(ic && layer_field(r, ic, "checksum_ok") == NULL);
+    CHECK(ic && unit_field(r, ic, "checksum_ok") == NULL);
 
     unsigned char rep[sizeof echo_req];
     memcpy(rep, echo_req, sizeof rep);
@@ -214,10 +214,10 @@ static void test_icmp_unreach(void)
     CHECK_EQ(unit_uint(r, ic, "type"), 3);
     CHECK_EQ(unit_uint(r, ic, "code"), 3);
     CHECK_EQ(unit_uint(r, ic, "checksum_ok"), 1);
-    CHECK(layer_field(r, ic, "id") == NULL);
+    CHECK(unit_field(r, ic, "id") == NULL);
     const layer_t *q = unit_layer(r, "ipv4", 1);
     CHECK(q && q->status == LS_OK && q->depth == 1 && q->off == 42);
-    CHECK(bytes_are(layer_field(r, q, "dst"), A2, 4));
+    CHECK(bytes_are(unit_field(r, q, "dst"), A2, 4));
     CHECK_EQ(unit_uint(r, q, "len"), 48); /* claims more than quoted: fine */
     CHECK_STR(summary(r, ic), "ICMP 10.0.0.2 udp port 53 unreachable");
     CHECK(!r->malformed);
@@ -297,7 +297,7 @@ static void test_icmp_redirect_and_timestamp(void)
     unsigned n = icmp4(f, GW, A1, m, sizeof m);
     record_t *r = unit_dissect(f, n, 1);
     const layer_t *ic = unit_layer(r, "icmp", 0);
-    CHECK(bytes_are(layer_field(r, ic, "gateway"), GW, 4));
+    CHECK(bytes_are(unit_field(r, ic, "gateway"), GW, 4));
     CHECK_STR(summary(r, ic), "ICMP redirect 10.0.0.2 to host 10.0.0.254");
 
     static const unsigned char ts[20] = {13, 0, 0, 0, 0, 7, 0, 2, 0, 0, 0x01, 0x00};
@@ -391,8 +391,8 @@ static void test_icmp6_nd(void)
     ic = unit_layer(r, "icmpv6", 0);
     CHECK(ic && ic->status == LS_OK);
     CHECK_EQ(ic ? ic->len : 0xdeadbeefu, 32);
-    CHECK(bytes_are(layer_field(r, ic, "target"), L1, 16));
-    CHECK_EQ(off_of(layer_field(r, ic, "target")), 62);
+    CHECK(bytes_are(unit_field(r, ic, "target"), L1, 16));
+    CHECK_EQ(off_of(unit_field(r, ic, "target")), 62);
     const field_t *sll = nth_field(r, ic, "sll", 0);
     CHECK(sll && sll->type == FT_MAC && sll->off == 80 && bytes_are(sll, MAC, 6));
     CHECK_EQ(nth_uint(r, ic, "len", 0), 8);

@@ -54,7 +54,7 @@ static const char *summary(const record_t *r, const layer_t *l)
 static const field_t *nth_field(const record_t *r, const layer_t *l, const char *name, int nth)
 {
     for (unsigned i = l ? l->f_first : 0; l && i < (unsigned)l->f_first + l->f_count; i++)
-        if (r->fields[i].name && strcmp(r->fields[i].name, name) == 0 && nth-- == 0)
+        if (unit_named(&r->fields[i], name) && nth-- == 0)
             return &r->fields[i];
     return NULL;
 }
@@ -68,7 +68,7 @@ static unsigned long long nth_uint(const record_t *r, const layer_t *l, const ch
 /* Elements of the top-level array `name`, or -1. */
 static int array_len(const record_t *r, const layer_t *l, const char *name)
 {
-    const field_t *a = l ? layer_field(r, l, name) : NULL;
+    const field_t *a = l ? unit_field(r, l, name) : NULL;
     if (!a || a->type != FT_ARRAY)
         return -1;
     int n = 0;
@@ -96,12 +96,12 @@ static void test_basic(void)
     CHECK_EQ(unit_uint(r, ip, "plen"), 8);
     CHECK_EQ(unit_uint(r, ip, "nxt"), 253);
     CHECK_EQ(unit_uint(r, ip, "hlim"), 64);
-    const field_t *src = layer_field(r, ip, "src"), *dst = layer_field(r, ip, "dst");
+    const field_t *src = unit_field(r, ip, "src"), *dst = unit_field(r, ip, "dst");
     CHECK(src && src->type == FT_IPV6 && src->off == 22 && src->len == 16);
     CHECK(dst && dst->type == FT_IPV6 && dst->off == 38);
     CHECK(src && memcmp(src->v.b, ip6_hdr + 8, 16) == 0);
     CHECK(dst && dst->v.b[15] == 2 && dst->v.b[0] == 0x20);
-    CHECK_EQ(off_of(layer_field(r, ip, "hlim")), 21);
+    CHECK_EQ(off_of(unit_field(r, ip, "hlim")), 21);
     CHECK_EQ(array_len(r, ip, "ext"), -1);
     CHECK_EQ(unit_uint(r, unit_layer(r, "data", 0), "len"), 8);
     CHECK_STR(summary(r, ip), "IPv6 next proto 253, hlim 64, length 8");
@@ -151,7 +151,7 @@ static void test_ext_chain(void)
     CHECK_EQ(nth_uint(r, ip, "m", 0), 1);
     CHECK_EQ(nth_uint(r, ip, "id", 0), 0xdeadbeef);
     /* each ext object spans its header; its type field the byte naming it */
-    const field_t *ext = layer_field(r, ip, "ext");
+    const field_t *ext = unit_field(r, ip, "ext");
     CHECK(ext && ext->off == 54 && ext->len == 48);
     CHECK_EQ(off_of(nth_field(r, ip, "type", 1)), 54);
     CHECK_EQ(off_of(nth_field(r, ip, "id", 0)), 54 + 32 + 4);
@@ -285,8 +285,8 @@ static void test_hostile_lengths(void)
     ip = unit_layer(r, "ipv6", 0);
     CHECK(ip && ip->status == LS_TRUNCATED);
     CHECK_EQ(unit_uint(r, ip, "hlim"), 64);
-    CHECK(layer_field(r, ip, "src") != NULL);
-    CHECK(layer_field(r, ip, "dst") == NULL);
+    CHECK(unit_field(r, ip, "src") != NULL);
+    CHECK(unit_field(r, ip, "dst") == NULL);
     CHECK_EQ(ip ? ip->len : 0xdeadbeefu, 30);
 }
 

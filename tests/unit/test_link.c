@@ -11,7 +11,7 @@ static void test_ethernet_ii(void)
     record_t *r = unit_dissect(f, sizeof f, 1);
     CHECK_STR(unit_stack(r), "eth ipv4");
     const layer_t *e = unit_layer(r, "eth", 0);
-    const field_t *dst = layer_field(r, e, "dst"), *src = layer_field(r, e, "src");
+    const field_t *dst = unit_field(r, e, "dst"), *src = unit_field(r, e, "src");
     CHECK(dst && dst->v.b[0] == 1 && dst->v.b[5] == 6 && dst->off == 0);
     CHECK(src && src->v.b[0] == 0xa && src->off == 6);
     CHECK_EQ(unit_uint(r, e, "type"), 0x0800);

@@ -72,7 +72,7 @@ static const field_t *elem(const record_t *r, const field_t *arr, unsigned nth, 
         if (nth-- != 0)
             continue;
         for (unsigned j = i + 1; j < field_next(r, i) - 1; j = field_next(r, j))
-            if (strcmp(r->fields[j].name, name) == 0)
+            if (unit_named(&r->fields[j], name))
                 return &r->fields[j];
         return NULL;
     }
@@ -119,14 +119,14 @@ static void test_syn_ack_options(void)
     CHECK_EQ(unit_uint(r, l, "hdr_len"), 40);
     CHECK_EQ(unit_uint(r, l, "checksum"), 0xbeef);
     CHECK_EQ(unit_uint(r, l, "urg_ptr"), 7);
-    const field_t *sp = layer_field(r, l, "sport");
+    const field_t *sp = unit_field(r, l, "sport");
     CHECK(sp && sp->off == ETH_IP && sp->len == 2 && sp->note && strcmp(sp->note, "dynamic") == 0);
-    const field_t *dp = layer_field(r, l, "dport");
+    const field_t *dp = unit_field(r, l, "dport");
     CHECK(dp && dp->off == ETH_IP + 2 && dp->note && strcmp(dp->note, "well-known: http") == 0);
-    const field_t *ack = layer_field(r, l, "ack");
+    const field_t *ack = unit_field(r, l, "ack");
     CHECK(ack && ack->off == ETH_IP + 8 && ack->len == 4);
 
-    const field_t *o = layer_field(r, l, "options");
+    const field_t *o = unit_field(r, l, "options");
     CHECK_EQ(count(r, o), 5);
     CHECK_EQ(ev(elem(r, o, 0, "kind")), 2);
     CHECK_EQ(ev(elem(r, o, 0, "len")), 4);
@@ -222,7 +222,7 @@ static void test_sack_and_unknown(void)
     record_t *r = unit_dissect(f, n, 1);
     const layer_t *l = unit_layer(r, "tcp", 0);
     CHECK(l && l->status == LS_OK);
-    const field_t *o = layer_field(r, l, "options");
+    const field_t *o = unit_field(r, l, "options");
     CHECK_EQ(count(r, o), 3);
     CHECK_EQ(ev(elem(r, o, 2, "kind")), 5);
     CHECK_EQ(ev(elem(r, o, 2, "len")), 18);
@@ -240,7 +240,7 @@ static void test_sack_and_unknown(void)
     r = unit_dissect(f, n, 1);
     l = unit_layer(r, "tcp", 0);
     CHECK(l && l->status == LS_OK);
-    o = layer_field(r, l, "options");
+    o = unit_field(r, l, "options");
     CHECK_EQ(count(r, o), 2); /* after EOL the rest is padding */
     CHECK_EQ(ev(elem(r, o, 0, "kind")), 30);
     CHECK_EQ(ev(elem(r, o, 0, "len")), 6);
@@ -252,7 +252,7 @@ static void test_sack_and_unknown(void)
     n = build(f, 0, t, tcp(t, 51234, 80, 6, 0x02, badmss, sizeof badmss));
     r = unit_dissect(f, n, 1);
     l = unit_layer(r, "tcp", 0);
-    o = layer_field(r, l, "options");
+    o = unit_field(r, l, "options");
     CHECK_EQ(ev(elem(r, o, 0, "len")), 3);
     CHECK(elem(r, o, 0, "mss") == NULL);
     CHECK_EQ(ev(elem(r, o, 1, "kind")), 1);
@@ -315,8 +315,8 @@ static void test_truncated(void)
     CHECK(l && l->status == LS_TRUNCATED);
     CHECK_EQ(unit_uint(r, l, "sport"), 51234);
     CHECK_EQ(unit_uint(r, l, "seq"), 1000);
-    CHECK(layer_field(r, l, "ack") == NULL);
-    CHECK(layer_field(r, l, "flags_str") == NULL);
+    CHECK(unit_field(r, l, "ack") == NULL);
+    CHECK(unit_field(r, l, "flags_str") == NULL);
     CHECK_EQ(l->len, 9);
     CHECK_STR(summary(r, l), "TCP");
 }
@@ -339,7 +339,7 @@ static void test_ipv6(void)
     CHECK_STR(unit_str(r, l, "flags_str"), "S");
     CHECK_EQ(unit_uint(r, l, "win"), 512);
     CHECK_EQ(unit_uint(r, l, "len"), 0);
-    CHECK_EQ(ev(elem(r, layer_field(r, l, "options"), 0, "mss")), 1460);
+    CHECK_EQ(ev(elem(r, unit_field(r, l, "options"), 0, "mss")), 1460);
     unit_sweep(f, n, 1);
     /* payload on IPv6 goes to the port table too */
     n = build6(f, t, tcp(t, 51234, 80, 5, 0x18, "GET / HTTP/1.1\r\n\r\n", 18));
@@ -365,7 +365,7 @@ static void test_icmp_quote(void)
     CHECK_EQ(unit_uint(r, l, "sport"), 51234);
     CHECK_EQ(unit_uint(r, l, "dport"), 80);
     CHECK_EQ(unit_uint(r, l, "seq"), 1000);
-    CHECK(layer_field(r, l, "ack") == NULL);
+    CHECK(unit_field(r, l, "ack") == NULL);
     /* a quote holding the whole header and some data: the data never
      * goes up to HTTP */
     memcpy(m + 28, t, 40);

@@ -265,6 +265,13 @@ static void test_syn_retransmitted(void)
     /* the second SYN has the same sequence number: no second S; Zeek's
      * 't' needs payload, so none */
     summary("ShA", "S1", 0, 0);
+    /* renderers tell the retransmission event by its pointer */
+    tcp_conn_init(&conn, false);
+    seg(&t[0]);
+    seg(&t[1]);
+    CHECK_EQ(res.event == tcp_ev_retransmission, 1);
+    seg(&t[2]);
+    CHECK_EQ(res.event == tcp_ev_retransmission, 0);
     /* the flow table must not split on it, but would on a new ISN */
     tcp_conn_init(&conn, false);
     seg(&t[0]);

@@ -76,9 +76,9 @@ static void test_basic(void)
     CHECK_EQ(unit_uint(r, l, "dport"), 40001);
     CHECK_EQ(unit_uint(r, l, "len"), 37);
     CHECK_EQ(unit_uint(r, l, "checksum"), 0xabcd);
-    const field_t *fl = layer_field(r, l, "len");
+    const field_t *fl = unit_field(r, l, "len");
     CHECK(fl && fl->off == ETH_IP + 4 && fl->len == 2);
-    const field_t *sp = layer_field(r, l, "sport");
+    const field_t *sp = unit_field(r, l, "sport");
     CHECK(sp && sp->note && strcmp(sp->note, "registered") == 0);
     const layer_t *d = unit_layer(r, "data", 0);
     CHECK(d && d->off == ETH_IP + 8 && d->len == 29);
@@ -150,7 +150,7 @@ static void test_truncated(void)
     CHECK(l && l->status == LS_TRUNCATED);
     CHECK(r->truncated);
     CHECK_EQ(unit_uint(r, l, "dport"), 40001);
-    CHECK(layer_field(r, l, "len") == NULL);
+    CHECK(unit_field(r, l, "len") == NULL);
     CHECK_EQ(l->len, 5);
     CHECK_STR(summary(r, l), "UDP");
     /* header whole, payload cut: UDP is fine, data is truncated */

@@ -1,0 +1,419 @@
+/* flow_track.c - what a packet does to its flow (see flow.h): the
+ * canonical key, TCP state and analysis marks, counting per side,
+ * reassembly hand-off and service pinning, and the summary record at the
+ * end.  The table the flows live in is flow_table.c.
+ *
+ * Rules taken from Zeek (learned, not copied): the originator is the
+ * sender of the first SYN; a flow first seen with a SYN-ACK, or mid-stream
+ * with the first sender on the likely server port, has its roles decided
+ * the other way round and its history starts with '^'; a SYN on a tuple
+ * whose connection is over starts a new flow with a new id.
+ */
+#include "flow_table.h"
+
+#include <string.h>
+
+#include "registry.h"
+
+static void copy_str(char *dst, size_t cap, const char *src)
+{
+    size_t n = strlen(src);
+    if (n >= cap)
+        n = cap - 1;
+    memcpy(dst, src, n);
+    dst[n] = '\0';
+}
+
+void flow_track_end(flow_table_t *ft, flow_t *f, uint8_t end, flow_rec_t *r)
+{
+    memset(r, 0, sizeof *r); /* padding too: the record goes to a file */
+    r->id = f->id;
+    r->proto = f->key.proto;
+    r->family = f->key.family;
+    r->end = end;
+    r->valid = 1;
+    r->orig_p = f->orig_p;
+    r->resp_p = f->resp_p;
+    memcpy(r->orig_h, f->orig_is_a ? f->key.a : f->key.b, 16);
+    memcpy(r->resp_h, f->orig_is_a ? f->key.b : f->key.a, 16);
+    r->first_ts = f->first_ts;
+    r->last_ts = f->last_ts;
+    r->orig_pkts = f->pkts[0];
+    r->resp_pkts = f->pkts[1];
+    r->orig_ip_bytes = f->ip_bytes[0];
+    r->resp_ip_bytes = f->ip_bytes[1];
+    r->rtt_ns = -1;
+    if (f->key.proto == 6) {
+        copy_str(r->conn_state, sizeof r->conn_state, tcp_conn_state(&f->tcp));
+        copy_str(r->history, sizeof r->history, f->tcp.history);
+        r->orig_bytes = tcp_conn_bytes(&f->tcp, 0);
+        r->resp_bytes = tcp_conn_bytes(&f->tcp, 1);
+        r->rtt_ns = f->tcp.rtt_ns;
+        r->state[0] = f->tcp.ep[0].state;
+        r->state[1] = f->tcp.ep[1].state;
+        memcpy(r->analysis, f->analysis, sizeof r->analysis);
+        stream_release(&f->st[0], &ft->streams);
+        stream_release(&f->st[1], &ft->streams);
+    } else if (f->key.proto == 17) {
+        /* Zeek: SF when both sides sent, S0 when only the originator did;
+         * history D/d for payload from each side */
+        r->orig_bytes = f->bytes[0];
+        r->resp_bytes = f->bytes[1];
+        copy_str(r->conn_state, sizeof r->conn_state, r->resp_pkts ? "SF" : "S0");
+        size_t n = 0;
+        if (r->orig_pkts)
+            r->history[n++] = 'D';
+        if (r->resp_pkts)
+            r->history[n++] = 'd';
+        r->history[n] = '\0';
+    } else {
+        r->orig_bytes = f->bytes[0];
+        r->resp_bytes = f->bytes[1];
+        copy_str(r->conn_state, sizeof r->conn_state, "OTH");
+        r->history[0] = '\0';
+    }
+    if (f->service)
+        copy_str(r->service, sizeof r->service, f->service->name);
+}
+
+/* ---- from the record to a key ------------------------------------------ */
+
+/* The addresses of the IP header the transport layer rides on, from the
+ * facts its dissector left (false before both were read). */
+static bool get_addrs(const dctx_t *x, uint8_t src[16], uint8_t dst[16], uint8_t *family)
+{
+    if (!x->ip.version)
+        return false;
+    memcpy(src, x->ip.src, 16);
+    memcpy(dst, x->ip.dst, 16);
+    *family = x->ip.version;
+    return true;
+}
+
+/* Class of a port for the server-side guess: lower is more server-like
+ * (RFC 6335: 1-1023 system, 1024-49151 user, 49152- dynamic). */
+static int port_class(uint16_t p)
+{
+    return p == 0 ? 3 : p < 1024 ? 0 : p < 49152 ? 1 : 2;
+}
+
+/* Build the canonical key; *sender_is_a says which end sent this packet. */
+static void make_key(flow_key_t *k, uint8_t proto, uint8_t family, const uint8_t src[16],
+                     uint16_t sport, const uint8_t dst[16], uint16_t dport, bool *sender_is_a)
+{
+    memset(k, 0, sizeof *k);
+    k->proto = proto;
+    k->family = family;
+    int c = memcmp(src, dst, 16);
+    bool s_first = c < 0 || (c == 0 && sport <= dport);
+    memcpy(k->a, s_first ? src : dst, 16);
+    memcpy(k->b, s_first ? dst : src, 16);
+    k->pa = s_first ? sport : dport;
+    k->pb = s_first ? dport : sport;
+    *sender_is_a = s_first;
+}
+
+/* ---- per packet ---------------------------------------------------------- */
+
+/* Fields the tracker adds to a TCP layer (Wireshark's tcp.analysis). */
+enum { FLOWF_ANALYSIS, FLOWF_ANALYSIS_MARK, FLOWF_RTT };
+static const field_def_t flow_fields[] = {
+    [FLOWF_ANALYSIS] = FIELD("analysis", FT_ARRAY, "tcp.analysis.flags", "Analysis marks"),
+    [FLOWF_ANALYSIS_MARK] = FIELD("mark", FT_STR, "tcp.analysis.flag", "Analysis mark"),
+    [FLOWF_RTT] = FIELD("handshake_rtt_us", FT_UINT, "tcp.analysis.initial_rtt",
+                        "Handshake round-trip time (us)"),
+};
+
+static void ladder_add(flow_ladder_t *L, const seg_fact_t *s)
+{
+    uint32_t n = L->nsegs++;
+    if (n < FLOW_LADDER_HEAD) {
+        L->seg[n] = *s;
+        L->n = (uint8_t)(n + 1);
+        return;
+    }
+    /* the tail is a ring over the last FLOW_LADDER_TAIL segments */
+    L->seg[FLOW_LADDER_HEAD + (n - FLOW_LADDER_HEAD) % FLOW_LADDER_TAIL] = *s;
+    uint32_t tail = n + 1 - FLOW_LADDER_HEAD;
+    L->n = (uint8_t)(FLOW_LADDER_HEAD + (tail < FLOW_LADDER_TAIL ? tail : FLOW_LADDER_TAIL));
+}
+
+static void account(flow_t *f, bool from_orig, uint32_t ip_len, uint32_t payload, int64_t now)
+{
+    if (now > f->last_ts)
+        f->last_ts = now; /* the latest packet, whatever the capture's order */
+    unsigned side = from_orig ? 0 : 1;
+    f->pkts[side]++;
+    f->ip_bytes[side] += ip_len;
+    if (f->key.proto != 6)
+        f->bytes[side] += payload; /* TCP's come from its sequence numbers */
+}
+
+/* The payload goes to the application protocol of the flow: the one
+ * pinned on it, else the port tables (lower port first), else the
+ * heuristics; a protocol with message boundaries (pdu_len) is
+ * reassembled across segments. */
+static void reassemble(flow_table_t *ft, flow_t *f, const tcp_seg_t *seg, record_t *r, dctx_t *x,
+                       const layer_t *l)
+{
+    stream_t *st = &f->st[seg->dir];
+    if ((seg->flags & TCPF_SYN) && !st->init) {
+        st->init = true;
+        st->next = seg->seq + 1;
+    }
+    if (seg->flags & TCPF_ACK)
+        stream_ack(&f->st[seg->dir ^ 1], &ft->streams, &ft->sst, seg->ack);
+    if (seg->len == 0 || !x->has_payload)
+        return;
+    const dissector_t *app = f->service;
+    if (!app) {
+        uint16_t lo = f->key.pa < f->key.pb ? f->key.pa : f->key.pb;
+        uint16_t hi = f->key.pa < f->key.pb ? f->key.pb : f->key.pa;
+        app = registry_dispatch(TBL_TCP_PORT, lo, hi, &x->payload);
+    }
+    if (app && app->pdu_len) {
+        stream_segment(st, &ft->streams, &ft->sst, app, seg->seq, (seg->flags & TCPF_SYN) != 0, r,
+                       x, ft->now);
+    } else if (f->service) {
+        x->next_direct = f->service; /* pinned first (engine.c order) */
+    }
+    (void)l;
+}
+
+static void track_tcp(flow_table_t *ft, record_t *r, dctx_t *x, layer_t *l, bool count)
+{
+    uint8_t src[16], dst[16], family;
+    if (!get_addrs(x, src, dst, &family))
+        return;
+    const l4_facts_t *t = &x->l4;
+    if (!t->ports)
+        return; /* cut before its ports */
+    uint16_t sport = t->sport, dport = t->dport;
+    tcp_seg_t seg = {0};
+    seg.flags = t->flags;
+    seg.seq = t->seq;
+    seg.ack = t->ack;
+    seg.win = t->win;
+    seg.len = t->len;
+    seg.ts_ns = ft->now;
+    /* payload cut by the snaplen: Zeek cannot deliver it (a gap) */
+    seg.truncated = x->has_payload && cur_left(&x->payload) < seg.len;
+    if (seg.flags & TCPF_SYN) {
+        seg.has_wscale = t->has_wscale;
+        seg.wscale = t->wscale;
+    }
+
+    flow_key_t k;
+    bool sender_is_a;
+    make_key(&k, 6, family, src, sport, dst, dport, &sender_is_a);
+    uint32_t h = flow_key_hash(&k);
+    int32_t i = flow_lookup(ft, &k, h);
+    bool pure_syn = (seg.flags & (TCPF_SYN | TCPF_ACK)) == TCPF_SYN;
+    if (i >= 0 && pure_syn && l->status == LS_OK && tcp_conn_is_reuse(&ft->flows[i].tcp, &seg)) {
+        /* a new connection on a finished tuple: a new flow (Zeek) */
+        flow_release(ft, i, FE_REUSED);
+        ft->st.reused++;
+        i = -1;
+    }
+    if (i < 0) {
+        bool flipped;
+        bool syn = seg.flags & TCPF_SYN, ack = seg.flags & TCPF_ACK;
+        if (syn && !ack) {
+            flipped = false; /* the SYN's sender originates */
+        } else if (syn && ack) {
+            flipped = true;  /* a SYN-ACK first: its receiver originated */
+        } else {
+            /* mid-stream: the side on the likely server port responds */
+            flipped = port_class(sport) < port_class(dport);
+        }
+        bool orig_is_a = flipped ? !sender_is_a : sender_is_a;
+        i = flow_create(ft, &k, h, orig_is_a);
+        tcp_conn_init(&ft->flows[i].tcp, flipped);
+    }
+    flow_t *f = &ft->flows[i];
+    bool from_orig = f->orig_is_a == sender_is_a;
+    seg.dir = from_orig ? 0 : 1;
+    tcp_result_t res;
+    /* a header cut short or contradicting itself is placed in its flow
+     * (its ports are known) but does not move the state machine */
+    bool whole = l->status == LS_OK && count;
+    if (whole) {
+        tcp_conn_update(&f->tcp, &seg, &res);
+    } else {
+        res.state_before = res.state_after = f->tcp.ep[seg.dir].state;
+        res.event = NULL;
+        res.analysis = 0;
+        res.rtt_ns = -1;
+    }
+    if (count)
+        account(f, from_orig, x->ip.len, seg.len, ft->now);
+    for (unsigned b = 0; b < TA_COUNT; b++)
+        if (res.analysis & (1u << b))
+            f->analysis[b]++;
+    if (f->id == ft->ladder_id) {
+        flow_ladder_t *L = ft->ladder;
+        if (!L->isn_known[seg.dir]) {
+            L->isn_known[seg.dir] = true;
+            L->isn[seg.dir] = seg.seq;
+        }
+        seg_fact_t fact = {r->frame, ft->now, seg.seq, seg.ack, seg.len, seg.flags,
+                           res.analysis, seg.dir, res.state_before, res.state_after, res.event};
+        ladder_add(L, &fact);
+    }
+    const tcp_endpoint_t *o = &f->tcp.ep[0], *p = &f->tcp.ep[1];
+    bool closed = (o->state == TCPS_CLOSED || o->state == TCPS_TIME_WAIT) &&
+                  (p->state == TCPS_CLOSED || p->state == TCPS_TIME_WAIT) &&
+                  (o->fin_sent || o->rst_sent || p->fin_sent || p->rst_sent);
+    flow_touch(ft, i, closed ? TC_TCP_CLOSED : TC_TCP_OPEN);
+
+    r->flow.present = true;
+    r->flow.tcp = true;
+    r->flow.id = f->id;
+    r->flow.dir = seg.dir;
+    r->flow.state = res.state_after;
+    r->flow.state_before = res.state_before;
+    r->flow.peer_state = f->tcp.ep[seg.dir ^ 1].state;
+    r->flow.analysis = res.analysis;
+    r->flow.event = res.event;
+    r->flow.orig_port = f->orig_p;
+    r->flow.resp_port = f->resp_p;
+    r->flow.rtt_ns = res.rtt_ns;
+
+    ft->current = i;
+    if (!whole)
+        return;
+    /* the analysis marks belong to the tcp layer (it is still current) */
+    if (res.analysis) {
+        field_t *arr = fld_new(x, &flow_fields[FLOWF_ANALYSIS], FT_ARRAY, l->off, 0);
+        for (unsigned b = 0; b < TA_COUNT; b++)
+            if (res.analysis & (1u << b))
+                fld_str_def(x, &flow_fields[FLOWF_ANALYSIS_MARK], l->off, 0, tcp_analysis_name(b),
+                            (uint32_t)strlen(tcp_analysis_name(b)));
+        fld_end(x, arr, l->off);
+    }
+    if (res.rtt_ns >= 0) {
+        field_t *rtt = fld_new(x, &flow_fields[FLOWF_RTT], FT_UINT, l->off, 0);
+        if (rtt)
+            rtt->v.u = (uint64_t)(res.rtt_ns / 1000);
+    }
+    if (!x->ip_fragment)
+        reassemble(ft, f, &seg, r, x, l);
+}
+
+static void track_udp(flow_table_t *ft, record_t *r, const dctx_t *x, bool count)
+{
+    uint8_t src[16], dst[16], family;
+    if (!get_addrs(x, src, dst, &family))
+        return;
+    if (!x->l4.ports)
+        return; /* cut before its ports */
+    uint16_t sport = x->l4.sport, dport = x->l4.dport;
+    uint64_t ulen = x->l4.len;
+    flow_key_t k;
+    bool sender_is_a;
+    make_key(&k, 17, family, src, sport, dst, dport, &sender_is_a);
+    uint32_t h = flow_key_hash(&k);
+    int32_t i = flow_lookup(ft, &k, h);
+    if (i < 0) {
+        bool flipped = port_class(sport) < port_class(dport);
+        i = flow_create(ft, &k, h, flipped ? !sender_is_a : sender_is_a);
+    }
+    flow_t *f = &ft->flows[i];
+    bool from_orig = f->orig_is_a == sender_is_a;
+    if (count)
+        account(f, from_orig, x->ip.len, ulen >= 8 ? (uint32_t)(ulen - 8) : 0, ft->now);
+    flow_touch(ft, i, TC_OTHER);
+    r->flow.present = true;
+    r->flow.tcp = false;
+    r->flow.id = f->id;
+    r->flow.dir = from_orig ? 0 : 1;
+    r->flow.state = 0xff;
+    r->flow.event = NULL;
+    r->flow.orig_port = f->orig_p;
+    r->flow.resp_port = f->resp_p;
+    r->flow.rtt_ns = -1;
+    ft->current = i;
+}
+
+/* ICMP "type families": a request type and its reply type form one
+ * family, named by the request type (RFC 792, RFC 4443, RFC 4861). */
+static bool icmp_family(bool v6, uint8_t type, uint8_t *req, uint8_t *rep, bool *is_reply)
+{
+    static const uint8_t v4[][2] = {{8, 0}, {13, 14}, {15, 16}, {17, 18}, {10, 9}};
+    static const uint8_t v6p[][2] = {{128, 129}, {133, 134}, {135, 136}, {130, 131}};
+    const uint8_t(*t)[2] = v6 ? v6p : v4;
+    size_t n = v6 ? sizeof v6p / sizeof v6p[0] : sizeof v4 / sizeof v4[0];
+    for (size_t i = 0; i < n; i++) {
+        if (type == t[i][0] || type == t[i][1]) {
+            *req = t[i][0];
+            *rep = t[i][1];
+            *is_reply = type == t[i][1];
+            return true;
+        }
+    }
+    *req = *rep = type; /* errors and others: a family of their own */
+    *is_reply = false;
+    return false;
+}
+
+static void track_icmp(flow_table_t *ft, const dctx_t *x, bool v6)
+{
+    uint8_t src[16], dst[16], family;
+    if (!get_addrs(x, src, dst, &family))
+        return;
+    uint8_t type = x->l4.icmp_type, req, rep;
+    bool is_reply;
+    icmp_family(v6, type, &req, &rep, &is_reply);
+    uint16_t id = x->l4.icmp_id;
+    /* key: the addresses, the family in both port slots and the id, so a
+     * request and its reply meet; ports are restored for the record */
+    flow_key_t k;
+    bool sender_is_a;
+    make_key(&k, v6 ? 58 : 1, family, src, 0, dst, 0, &sender_is_a);
+    k.pa = req;
+    k.pb = id;
+    uint32_t h = flow_key_hash(&k);
+    int32_t i = flow_lookup(ft, &k, h);
+    if (i < 0) {
+        i = flow_create(ft, &k, h, is_reply ? !sender_is_a : sender_is_a);
+        ft->flows[i].orig_p = req;
+        ft->flows[i].resp_p = rep;
+    }
+    flow_t *f = &ft->flows[i];
+    bool from_orig = f->orig_is_a == sender_is_a;
+    account(f, from_orig, x->ip.len, 0, ft->now);
+    flow_touch(ft, i, TC_OTHER);
+}
+
+void flow_layer_hook(void *ctx, record_t *r, dctx_t *x, layer_t *l)
+{
+    flow_table_t *ft = ctx;
+    if (l->status != LS_OK && l->proto != &dissector_tcp && l->proto != &dissector_udp)
+        return; /* of a broken layer only the transport's ports are used */
+    if (l->osi == 7 && l->proto != &dissector_data && ft->current >= 0) {
+        /* pin the application protocol on the flow (Zeek's "service") */
+        flow_t *f = &ft->flows[ft->current];
+        if (!f->service)
+            f->service = l->proto;
+        return;
+    }
+    if (l->proto == &dissector_ipv4 && x->ip_fragment) {
+        ipfrag_layer(&ft->frags, r, x, l, ft->now);
+        return;
+    }
+    bool tcp = l->proto == &dissector_tcp, udp = l->proto == &dissector_udp;
+    bool icmp = l->proto == &dissector_icmp, icmp6 = l->proto == &dissector_icmpv6;
+    if (!(tcp || udp || icmp || icmp6))
+        return;
+    /* an IPv4 fragment not yet whole is placed in its flow but counted
+     * once, when it is whole (IPv6 fragments are not reassembled: their
+     * first one counts) */
+    bool count = !(x->ip_fragment && x->ip.version == 4 && l->src == 0);
+    if (tcp)
+        track_tcp(ft, r, x, l, count);
+    else if (udp)
+        track_udp(ft, r, x, count);
+    else
+        track_icmp(ft, x, icmp6);
+}
+
