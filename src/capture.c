@@ -17,11 +17,13 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <pcap/pcap.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define PCAP_MAGIC_US 0xa1b2c3d4u
@@ -41,7 +43,7 @@
 #define CAP_MAX_IFACES 1024
 #define CAP_MAX_FILTERS 16          /* link types a filter is compiled for */
 #define CAP_INITIAL_BUF (256u << 10)
-#define CAP_STDIO_BUF (1u << 20)
+#define CAP_READ_BLOCK (1u << 20)  /* bytes read at a time */
 
 struct iface {
     uint32_t linktype;
@@ -56,7 +58,13 @@ struct filter {
 };
 
 struct capture {
-    FILE *fp;
+    /* a file or stdin, read in large blocks into rbuf; records are handed
+     * out as views into it where they fit */
+    int fd;
+    uint8_t *rbuf;
+    size_t rcap, rpos, rlen; /* rbuf's size; unread bytes are [rpos, rlen) */
+    bool reof;
+    int rerr;                /* errno of a failed read(), else 0 */
     bool is_stdin;
     bool ng;
     bool be;          /* the file's byte order is big-endian */
@@ -72,7 +80,6 @@ struct capture {
     char *filter_expr;
     struct filter filters[CAP_MAX_FILTERS];
     unsigned nfilters;
-    char *stdio_buf;
     /* live capture */
     pcap_t *live;
     char *device;
@@ -103,22 +110,81 @@ static void set_err(char *err, size_t errlen, const char *msg)
     snprintf(err, errlen, "%s", msg);
 }
 
-/* Read exactly n bytes: 1 done, 0 clean EOF before any byte, -1 cut off
- * or I/O error (message in err). */
-static int read_exact(capture_t *cap, void *dst, size_t n, const char *what, char *err, size_t errlen)
+/* Make at least n unread bytes available in rbuf, reading large blocks
+ * (moving what is left of the last block to the front first); returns
+ * how many are available, fewer than n only at the end of the input or
+ * on an error (cap->rerr). */
+static size_t rd_fill(capture_t *cap, size_t n)
 {
-    size_t got = fread(dst, 1, n, cap->fp);
-    if (got == n)
+    size_t have = cap->rlen - cap->rpos;
+    if (have >= n || cap->reof || cap->rerr)
+        return have;
+    if (cap->rpos) {
+        memmove(cap->rbuf, cap->rbuf + cap->rpos, have);
+        cap->rlen = have;
+        cap->rpos = 0;
+    }
+    if (n > cap->rcap) {
+        size_t want = cap->rcap * 2 > n ? cap->rcap * 2 : n;
+        uint8_t *nb = realloc(cap->rbuf, want);
+        if (!nb) {
+            cap->rerr = ENOMEM;
+            return have;
+        }
+        cap->rbuf = nb;
+        cap->rcap = want;
+    }
+    while (cap->rlen < n) {
+        ssize_t k = read(cap->fd, cap->rbuf + cap->rlen, cap->rcap - cap->rlen);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k < 0) {
+            cap->rerr = errno;
+            break;
+        }
+        if (k == 0) {
+            cap->reof = true;
+            break;
+        }
+        cap->rlen += (size_t)k;
+    }
+    return cap->rlen - cap->rpos;
+}
+
+/* Take exactly n bytes, as a view into rbuf valid until the next read:
+ * 1 done, 0 clean EOF before any byte, -1 cut off or I/O error (message
+ * in err). */
+static int read_view(capture_t *cap, const uint8_t **p, size_t n, const char *what, char *err,
+                     size_t errlen)
+{
+    size_t got = cap->rlen - cap->rpos;
+    if (got < n)
+        got = rd_fill(cap, n);
+    if (got >= n) {
+        *p = cap->rbuf + cap->rpos;
+        cap->rpos += n;
         return 1;
-    if (ferror(cap->fp)) {
-        snprintf(err, errlen, "read error: %s", strerror(errno));
+    }
+    if (cap->rerr) {
+        snprintf(err, errlen, "read error: %s", strerror(cap->rerr));
         return -1;
     }
     if (got == 0)
         return 0;
+    cap->rpos += got;
     snprintf(err, errlen, "capture cut off in the middle of %s %llu (%zu of %zu bytes)", what,
              (unsigned long long)cap->nrec + 1, got, n);
     return -1;
+}
+
+/* The same, copied into dst. */
+static int read_exact(capture_t *cap, void *dst, size_t n, const char *what, char *err, size_t errlen)
+{
+    const uint8_t *p;
+    int r = read_view(cap, &p, n, what, err, errlen);
+    if (r == 1 && n)
+        memcpy(dst, p, n);
+    return r;
 }
 
 static bool ensure_buf(capture_t *cap, size_t n)
@@ -334,9 +400,9 @@ static int ng_block(capture_t *cap, cap_packet_t *pkt, char *err, size_t errlen)
 
 static int pcap_record(capture_t *cap, cap_packet_t *pkt, char *err, size_t errlen)
 {
-    uint8_t h[24];
+    const uint8_t *h;
     size_t hl = cap->modified ? 24 : 16;
-    int r = read_exact(cap, h, hl, "the header of packet", err, errlen);
+    int r = read_view(cap, &h, hl, "the header of packet", err, errlen);
     if (r <= 0)
         return r == 0 ? CAP_EOF : CAP_ERROR;
     uint32_t sec = rd32(cap, h), frac = rd32(cap, h + 4);
@@ -346,12 +412,9 @@ static int pcap_record(capture_t *cap, cap_packet_t *pkt, char *err, size_t errl
                  (unsigned long long)cap->nrec + 1, caplen);
         return CAP_ERROR;
     }
-    if (!ensure_buf(cap, caplen ? caplen : 1)) {
-        set_err(err, errlen, "out of memory");
-        return CAP_ERROR;
-    }
+    const uint8_t *data = h + hl; /* any address will do for no bytes */
     if (caplen) {
-        r = read_exact(cap, cap->buf, caplen, "packet", err, errlen);
+        r = read_view(cap, &data, caplen, "packet", err, errlen);
         if (r <= 0) {
             if (r == 0)
                 snprintf(err, errlen, "capture cut off in the middle of packet %llu (0 of %u bytes)",
@@ -360,7 +423,7 @@ static int pcap_record(capture_t *cap, cap_packet_t *pkt, char *err, size_t errl
         }
     }
     cap->nrec++;
-    pkt->data = cap->buf;
+    pkt->data = data;
     pkt->caplen = caplen;
     pkt->len = len;
     pkt->linktype = cap->linktype;
@@ -382,23 +445,28 @@ capture_t *capture_open_file(const char *path, char *err, size_t errlen)
         set_err(err, errlen, "out of memory");
         return NULL;
     }
+    cap->fd = -1;
     if (strcmp(path, "-") == 0) {
-        /* a stream of our own on stdin's descriptor, so that its buffer
-         * can be ours and closing it is uniform */
-        int fd = dup(0);
-        cap->fp = fd >= 0 ? fdopen(fd, "rb") : NULL;
+        /* a descriptor of our own on stdin's, so that closing is uniform */
+        cap->fd = dup(0);
         cap->is_stdin = true;
     } else {
-        cap->fp = fopen(path, "rb");
+        cap->fd = open(path, O_RDONLY | O_CLOEXEC);
     }
-    if (!cap->fp) {
+    if (cap->fd < 0) {
         set_err(err, errlen, strerror(errno));
         free(cap);
         return NULL;
     }
-    cap->stdio_buf = malloc(CAP_STDIO_BUF);
-    if (cap->stdio_buf)
-        setvbuf(cap->fp, cap->stdio_buf, _IOFBF, CAP_STDIO_BUF);
+    struct stat st;
+    if (fstat(cap->fd, &st) == 0 && S_ISREG(st.st_mode))
+        (void)posix_fadvise(cap->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+    cap->rcap = CAP_READ_BLOCK;
+    cap->rbuf = malloc(cap->rcap);
+    if (!cap->rbuf) {
+        set_err(err, errlen, "out of memory");
+        goto fail;
+    }
 
     uint8_t m[4];
     int r = read_exact(cap, m, 4, "file header", err, errlen);
@@ -541,8 +609,8 @@ void capture_close(capture_t *cap)
 {
     if (!cap)
         return;
-    if (cap->fp)
-        fclose(cap->fp);
+    if (cap->fd >= 0)
+        close(cap->fd);
     if (cap->live)
         pcap_close(cap->live);
     free(cap->device);
@@ -551,7 +619,7 @@ void capture_close(capture_t *cap)
     free(cap->filter_expr);
     free(cap->ifaces);
     free(cap->buf);
-    free(cap->stdio_buf);
+    free(cap->rbuf);
     free(cap);
 }
 
@@ -760,6 +828,7 @@ capture_t *capture_open_live(const cap_live_config_t *cfg, char *err, size_t err
         set_err(err, errlen, "out of memory");
         return NULL;
     }
+    cap->fd = -1;
     ebuf[0] = '\0';
     cap->live = pcap_create(dev, ebuf);
     if (!cap->live) {
