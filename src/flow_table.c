@@ -21,12 +21,20 @@ static const int64_t class_timeout[TC_COUNT] = {TIMEOUT_TCP_OPEN, TIMEOUT_TCP_CL
 
 uint32_t flow_key_hash(const flow_key_t *k)
 {
-    /* FNV-1a over the key bytes */
-    const uint8_t *p = (const uint8_t *)k;
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < sizeof *k; i++)
-        h = (h ^ p[i]) * 16777619u;
-    return h;
+    /* the key's five 64-bit words, each folded in with a multiply, then
+     * a final mix so that the low bits (the slot) depend on every byte */
+    _Static_assert(sizeof *k % 8 == 0, "flow_key_t is whole 64-bit words");
+    uint64_t h = 0x243f6a8885a308d3ull, w;
+    const unsigned char *p = (const unsigned char *)k;
+    for (size_t i = 0; i < sizeof *k; i += 8) {
+        memcpy(&w, p + i, 8);
+        h = (h ^ w) * 0x9e3779b97f4a7c15ull;
+        h ^= h >> 32;
+    }
+    h ^= h >> 29;
+    h *= 0xbf58476d1ce4e5b9ull;
+    h ^= h >> 32;
+    return (uint32_t)h;
 }
 
 static void list_remove(flow_table_t *ft, int32_t i)
