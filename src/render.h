@@ -24,6 +24,11 @@ typedef struct render_ctx {
      * valid for packet times in [tz_from, tz_until) */
     int64_t tz_from, tz_until;
     int64_t tz_offset;   /* seconds east of UTC */
+    /* the text of the last second shown ("HH:MM:SS", with -tttt the date
+     * too): packets come many to a second */
+    int64_t sec_cached;
+    uint8_t sec_len;     /* 0: nothing cached */
+    char sec_text[40];
 } render_ctx_t;
 
 void render_ctx_init(render_ctx_t *rc);

@@ -14,13 +14,26 @@ void render_ctx_init(render_ctx_t *rc)
     rc->ts_digits = 6;
 }
 
+/* v (< 10^n) as exactly n decimal digits ending at end */
+static void put_digits(char *end, uint32_t v, unsigned n)
+{
+    while (n--) {
+        *--end = (char)('0' + v % 10);
+        v /= 10;
+    }
+}
+
 static void put_frac(outbuf_t *ob, const render_ctx_t *rc, uint32_t nsec)
 {
-    ob_putc(ob, '.');
-    if (rc->ts_digits == 9)
-        ob_u64_pad(ob, nsec, 9, '0');
-    else
-        ob_u64_pad(ob, nsec / 1000, 6, '0');
+    char t[10];
+    t[0] = '.';
+    if (rc->ts_digits == 9) {
+        put_digits(t + 10, nsec % 1000000000u, 9);
+        ob_write(ob, t, 10);
+    } else {
+        put_digits(t + 7, nsec / 1000 % 1000000u, 6);
+        ob_write(ob, t, 7);
+    }
 }
 
 /* Zones change their UTC offset only on a quarter hour (DST, and the
@@ -73,6 +86,11 @@ void render_ts(outbuf_t *ob, render_ctx_t *rc, int64_t sec, uint32_t nsec)
     case TS_DATE:
         break;
     }
+    if (rc->sec_len && sec == rc->sec_cached) {
+        ob_write(ob, rc->sec_text, rc->sec_len);
+        put_frac(ob, rc, nsec);
+        return;
+    }
     int64_t y = 1900, days = 0;
     unsigned m = 1, d = 0, sod = 0;
     if (sec > -TS_SANE && sec < TS_SANE) {
@@ -93,19 +111,25 @@ void render_ts(outbuf_t *ob, render_ctx_t *rc, int64_t sec, uint32_t nsec)
             sod = (unsigned)(tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec);
         }
     }
+    /* the second's text, built once in a buffer of its own and cached */
+    outbuf_t sb;
+    ob_init(&sb, rc->sec_text, sizeof rc->sec_text, -1);
     if (rc->ts_style == TS_DATE) {
-        ob_u64_pad(ob, (uint64_t)y, 4, '0');
-        ob_putc(ob, '-');
-        ob_u64_pad(ob, m, 2, '0');
-        ob_putc(ob, '-');
-        ob_u64_pad(ob, d, 2, '0');
-        ob_putc(ob, ' ');
+        ob_u64_pad(&sb, (uint64_t)y, 4, '0');
+        ob_putc(&sb, '-');
+        ob_u64_pad(&sb, m, 2, '0');
+        ob_putc(&sb, '-');
+        ob_u64_pad(&sb, d, 2, '0');
+        ob_putc(&sb, ' ');
     }
-    ob_u64_pad(ob, sod / 3600, 2, '0');
-    ob_putc(ob, ':');
-    ob_u64_pad(ob, sod / 60 % 60, 2, '0');
-    ob_putc(ob, ':');
-    ob_u64_pad(ob, sod % 60, 2, '0');
+    ob_u64_pad(&sb, sod / 3600, 2, '0');
+    ob_putc(&sb, ':');
+    ob_u64_pad(&sb, sod / 60 % 60, 2, '0');
+    ob_putc(&sb, ':');
+    ob_u64_pad(&sb, sod % 60, 2, '0');
+    rc->sec_len = (uint8_t)sb.len;
+    rc->sec_cached = sec;
+    ob_write(ob, rc->sec_text, rc->sec_len);
     put_frac(ob, rc, nsec);
 }
 
