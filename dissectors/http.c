@@ -177,8 +177,10 @@ static bool parse_status(dctx_t *x, const line_t *ln)
 
 /* A field name against a lower-case literal; names are case-insensitive
  * (RFC 9110 section 5.1). */
-static bool name_is(const uint8_t *p, uint32_t n, const char *lit)
+static inline bool name_is(const uint8_t *p, uint32_t n, const char *lit)
 {
+    if (n != __builtin_strlen(lit)) /* most names differ in length */
+        return false;
     uint32_t i = 0;
     for (; i < n && lit[i]; i++) {
         uint8_t ch = p[i];

@@ -196,7 +196,9 @@ static int icmp_dissect(dctx_t *x, cursor_t *c)
         /* RFC 4884: with a length, the quote ends there and extensions
          * follow; they are left undissected */
         cursor_t quote = *c;
-        if (layer_uint(x->rec, x->layer, ICMP_F_ORIG_LEN, &qlen) && qlen <= cur_rleft(c))
+        if (type == ICMP_UNREACH || type == ICMP_TIMXCEED || type == ICMP_PARAMPROB)
+            qlen = (uint64_t)cur_peek_u8(c, start + 5) * ICMP_WORD; /* as icmp_rest read it */
+        if (qlen && qlen <= cur_rleft(c))
             cur_sub(c, (uint32_t)qlen, &quote);
         dx_next(x, &quote, TBL_NONE, 0, 0);
         x->next_direct = &dissector_ipv4;

@@ -162,14 +162,15 @@ static bool walk_options(dctx_t *x, cursor_t *c, uint32_t end)
 
 static void add_flags_str(dctx_t *x, uint32_t off, uint16_t flags)
 {
-    strb_t b;
-    strb_begin(x, &b);
+    char letters[sizeof tcp_flag_letters / sizeof tcp_flag_letters[0]];
+    uint32_t n = 0;
     for (unsigned i = 0; i < sizeof tcp_flag_letters / sizeof tcp_flag_letters[0]; i++)
         if (flags & tcp_flag_letters[i].bit)
-            strb_addc(&b, tcp_flag_letters[i].letter);
-    if (b.n == 0)
-        strb_add(&b, "none", 4);
-    strb_field(x, &b, TCP_FLAGS_STR, off, 2);
+            letters[n++] = tcp_flag_letters[i].letter;
+    if (n)
+        fld_str(x, TCP_FLAGS_STR, off, 2, letters, n);
+    else
+        fld_str(x, TCP_FLAGS_STR, off, 2, "none", 4);
 }
 
 static int tcp_dissect(dctx_t *x, cursor_t *c)

@@ -12,6 +12,8 @@
 #ifndef STRATA_DISSECTOR_H
 #define STRATA_DISSECTOR_H
 
+#include <string.h>
+
 #include "cursor.h"
 #include "outbuf.h"
 #include "record.h"
@@ -129,6 +131,7 @@ struct dctx {
     record_t *rec;
     layer_t *layer;        /* the layer being filled */
     uint8_t nest;          /* containers open in it (0: top level) */
+    uint16_t field_cap;    /* REC_MAX_FIELDS, or 0 in a lean record */
     unsigned err;          /* enum err_code for LS_ERROR */
     /* What comes next, set by the dissector (default: nothing). */
     uint8_t next_table;
@@ -157,11 +160,91 @@ struct dctx {
 /* Field adders: each appends the field declared at index `id` of the
  * current layer's dissector's table and returns it (or NULL when the
  * record is full; callers need not check). */
-field_t *fld_uint(dctx_t *x, unsigned id, uint32_t off, uint32_t len, uint64_t v);
-field_t *fld_bool(dctx_t *x, unsigned id, uint32_t off, uint32_t len, bool v);
-field_t *fld_mac(dctx_t *x, unsigned id, uint32_t off, const uint8_t mac[6]);
-field_t *fld_ipv4(dctx_t *x, unsigned id, uint32_t off, const uint8_t a[4]);
-field_t *fld_ipv6(dctx_t *x, unsigned id, uint32_t off, const uint8_t a[16]);
+
+/* Append a field; `id` is def's index in the layer's dissector's table,
+ * or FIELD_DEFS_MAX for a def of another table (no O(1) slot). Inline:
+ * it runs some fifty times a frame, and with a constant id the compiler
+ * folds the table address. */
+static inline field_t *fld_push(dctx_t *x, const field_def_t *def, unsigned id, uint8_t type,
+                                uint32_t off, uint32_t len)
+{
+    record_t *r = x->rec;
+    if (r->nfields >= x->field_cap) {
+        if (!r->lean)
+            r->overflow = true;
+        return NULL;
+    }
+    uint16_t idx = r->nfields++;
+    field_t *f = &r->fields[idx];
+    layer_t *l = x->layer;
+    l->f_count++;
+    f->def = def;
+    f->note = NULL;
+    f->type = type;
+    f->s_len = 0;
+    f->s_off = 0;
+    f->off = off;
+    f->len = len;
+    f->v.u = 0;
+    if (type == FT_ARRAY || type == FT_OBJECT) {
+        f->v.u = r->nfields; /* past the END marker: set by fld_end */
+        f->s_len = x->nest++;
+        if (f->s_len)
+            return f;
+    } else if (x->nest) {
+        return f;
+    }
+    /* a top-level field: the first one of its def gets the O(1) slot */
+    if (id < FIELD_DEFS_MAX && r->slots[l->slot_base + id] == SLOT_NONE)
+        r->slots[l->slot_base + id] = idx;
+    return f;
+}
+
+/* The def at index id of the current layer's table. */
+static inline const field_def_t *fld_def(const dctx_t *x, unsigned id)
+{
+    return &x->layer->proto->fields[id];
+}
+
+static inline field_t *fld_uint(dctx_t *x, unsigned id, uint32_t off, uint32_t len, uint64_t v)
+{
+    field_t *f = fld_push(x, fld_def(x, id), id, FT_UINT, off, len);
+    if (f)
+        f->v.u = v;
+    return f;
+}
+
+static inline field_t *fld_bool(dctx_t *x, unsigned id, uint32_t off, uint32_t len, bool v)
+{
+    field_t *f = fld_push(x, fld_def(x, id), id, FT_BOOL, off, len);
+    if (f)
+        f->v.u = v;
+    return f;
+}
+
+static inline field_t *fld_mac(dctx_t *x, unsigned id, uint32_t off, const uint8_t mac[6])
+{
+    field_t *f = fld_push(x, fld_def(x, id), id, FT_MAC, off, 6);
+    if (f)
+        memcpy(f->v.b, mac, 6);
+    return f;
+}
+
+static inline field_t *fld_ipv4(dctx_t *x, unsigned id, uint32_t off, const uint8_t a[4])
+{
+    field_t *f = fld_push(x, fld_def(x, id), id, FT_IPV4, off, 4);
+    if (f)
+        memcpy(f->v.b, a, 4);
+    return f;
+}
+
+static inline field_t *fld_ipv6(dctx_t *x, unsigned id, uint32_t off, const uint8_t a[16])
+{
+    field_t *f = fld_push(x, fld_def(x, id), id, FT_IPV6, off, 16);
+    if (f)
+        memcpy(f->v.b, a, 16);
+    return f;
+}
 /* A string copied into the record (cut at the record's string cap). */
 field_t *fld_str(dctx_t *x, unsigned id, uint32_t off, uint32_t len, const char *s, uint32_t n);
 /* String building in place: begin, append pieces, end. */
@@ -170,6 +253,7 @@ typedef struct strb {
     uint32_t start;
     uint32_t n;
     bool full;
+    bool lean;
 } strb_t;
 void strb_begin(dctx_t *x, strb_t *b);
 void strb_add(strb_t *b, const char *s, uint32_t n);

@@ -53,6 +53,7 @@ void engine_dissect(record_t *r, const uint8_t *data, uint32_t caplen, uint32_t 
 
     cursor_t c = cur_init(data, caplen, len);
     dctx_t x = {0};
+    x.field_cap = r->lean ? 0 : REC_MAX_FIELDS;
     x.rec = r;
     uint8_t depth = 0, src = 0;
     /* windows queued by a hook, dissected one chain after another */

@@ -436,6 +436,7 @@ int main(int argc, char **argv)
     }
     run.show = !o.live.write_file || o.live.print || o.flow.flows || o.flow.ladder_id;
     run.print = run.show && !o.flows_only && (!o.live.write_file || o.live.print);
+    rec.lean = !run.print; /* nothing reads a field of a packet not shown */
     if (run.show) {
         run.flows = flow_table_new(o.max_flows ? o.max_flows : FLOW_DEFAULT_MAX,
                                   o.flow.ladder_id, err, sizeof err);

@@ -63,8 +63,29 @@ static const char digit_pairs[201] =
     "8081828384858687888990919293949596979899";
 
 /* v in decimal, right-aligned ending at end; returns the first digit. */
+static char *fmt_u32(char *end, uint32_t v)
+{
+    char *p = end;
+    while (v >= 100) {
+        unsigned d = (v % 100) * 2;
+        v /= 100;
+        *--p = digit_pairs[d + 1];
+        *--p = digit_pairs[d];
+    }
+    if (v >= 10) {
+        unsigned d = v * 2;
+        *--p = digit_pairs[d + 1];
+        *--p = digit_pairs[d];
+    } else {
+        *--p = (char)('0' + v);
+    }
+    return p;
+}
+
 static char *fmt_u64(char *end, uint64_t v)
 {
+    if (v <= UINT32_MAX)
+        return fmt_u32(end, (uint32_t)v); /* 32-bit divisions: most numbers */
     char *p = end;
     while (v >= 100) {
         unsigned d = (unsigned)(v % 100) * 2;

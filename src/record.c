@@ -62,35 +62,6 @@ unsigned field_next(const record_t *r, unsigned i)
     return (unsigned)f->v.u;
 }
 
-/* Append a field; `id` is def's index in the layer's dissector's table,
- * or FIELD_DEFS_MAX for a def of another table (no O(1) slot). */
-static inline field_t *fld_push(dctx_t *x, const field_def_t *def, unsigned id, uint8_t type,
-                                uint32_t off, uint32_t len)
-{
-    record_t *r = x->rec;
-    if (r->nfields >= REC_MAX_FIELDS) {
-        r->overflow = true;
-        return NULL;
-    }
-    uint16_t idx = r->nfields++;
-    field_t *f = &r->fields[idx];
-    layer_t *l = x->layer;
-    l->f_count++;
-    *f = (field_t){.def = def, .type = type, .off = off, .len = len};
-    if (type == FT_ARRAY || type == FT_OBJECT) {
-        f->v.u = r->nfields; /* past the END marker: set by fld_end */
-        f->s_len = x->nest++;
-        if (f->s_len)
-            return f;
-    } else if (x->nest) {
-        return f;
-    }
-    /* a top-level field: the first one of its def gets the O(1) slot */
-    if (id < FIELD_DEFS_MAX && r->slots[l->slot_base + id] == SLOT_NONE)
-        r->slots[l->slot_base + id] = idx;
-    return f;
-}
-
 field_t *fld_new(dctx_t *x, const field_def_t *def, uint8_t type, uint32_t off, uint32_t len)
 {
     const dissector_t *d = x->layer->proto;
@@ -102,47 +73,8 @@ field_t *fld_new(dctx_t *x, const field_def_t *def, uint8_t type, uint32_t off, 
 }
 
 /* The def at index id of the current layer's table, and the index. */
-#define DEF(x, id) &(x)->layer->proto->fields[id], (id)
+#define DEF(x, id) fld_def(x, id), (id)
 
-field_t *fld_uint(dctx_t *x, unsigned id, uint32_t off, uint32_t len, uint64_t v)
-{
-    field_t *f = fld_push(x, DEF(x, id), FT_UINT, off, len);
-    if (f)
-        f->v.u = v;
-    return f;
-}
-
-field_t *fld_bool(dctx_t *x, unsigned id, uint32_t off, uint32_t len, bool v)
-{
-    field_t *f = fld_push(x, DEF(x, id), FT_BOOL, off, len);
-    if (f)
-        f->v.u = v;
-    return f;
-}
-
-field_t *fld_mac(dctx_t *x, unsigned id, uint32_t off, const uint8_t mac[6])
-{
-    field_t *f = fld_push(x, DEF(x, id), FT_MAC, off, 6);
-    if (f)
-        memcpy(f->v.b, mac, 6);
-    return f;
-}
-
-field_t *fld_ipv4(dctx_t *x, unsigned id, uint32_t off, const uint8_t a[4])
-{
-    field_t *f = fld_push(x, DEF(x, id), FT_IPV4, off, 4);
-    if (f)
-        memcpy(f->v.b, a, 4);
-    return f;
-}
-
-field_t *fld_ipv6(dctx_t *x, unsigned id, uint32_t off, const uint8_t a[16])
-{
-    field_t *f = fld_push(x, DEF(x, id), FT_IPV6, off, 16);
-    if (f)
-        memcpy(f->v.b, a, 16);
-    return f;
-}
 
 void strb_begin(dctx_t *x, strb_t *b)
 {
@@ -150,11 +82,14 @@ void strb_begin(dctx_t *x, strb_t *b)
     b->start = x->rec->strlen;
     b->n = 0;
     b->full = false;
+    b->lean = x->rec->lean; /* no field will hold it: nothing to copy */
 }
 
 void strb_add(strb_t *b, const char *s, uint32_t n)
 {
     record_t *r = b->rec;
+    if (b->lean)
+        return;
     /* keep one byte for the terminating NUL; strings are capped at 65535 */
     uint32_t room = REC_STRBUF - 1 - (b->start + b->n);
     if (b->start + b->n >= REC_STRBUF - 1)
@@ -211,6 +146,8 @@ field_t *strb_field(dctx_t *x, strb_t *b, unsigned id, uint32_t off, uint32_t le
 field_t *fld_str_def(dctx_t *x, const field_def_t *def, uint32_t off, uint32_t len, const char *s,
                      uint32_t n)
 {
+    if (x->rec->lean)
+        return NULL;
     strb_t b;
     strb_begin(x, &b);
     strb_add(&b, s, n);

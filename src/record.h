@@ -167,6 +167,10 @@ typedef struct record {
     bool unknown_linktype; /* no dissector for the linktype */
     bool truncated;        /* some layer truncated */
     bool malformed;        /* some layer in error */
+    /* Set once by the owner, kept across records: layers, their status
+     * and the flow facts only, no fields (for a run that shows no
+     * packet, --flows-only: adding fields is most of dissecting). */
+    bool lean;
 
     rec_flow_t flow;
     uint8_t nsources;      /* 1 + reassembled buffers; sources[0] is the frame */
