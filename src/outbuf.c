@@ -56,6 +56,25 @@ void ob_write_slow(outbuf_t *ob, const char *s, size_t n)
     }
 }
 
+void ob_copy_var(char *d, const char *s, size_t n)
+{
+    /* most run-time lengths are short (names, keys, notes): two
+     * overlapping fixed-size copies instead of a call to memcpy */
+    if (n > 16) {
+        memcpy(d, s, n);
+    } else if (n >= 8) {
+        memcpy(d, s, 8);
+        memcpy(d + n - 8, s + n - 8, 8);
+    } else if (n >= 4) {
+        memcpy(d, s, 4);
+        memcpy(d + n - 4, s + n - 4, 4);
+    } else if (n) {
+        d[0] = s[0];
+        d[n / 2] = s[n / 2];
+        d[n - 1] = s[n - 1];
+    }
+}
+
 /* "00" .. "99": two digits per step instead of one division each. */
 static const char digit_pairs[201] =
     "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
@@ -103,8 +122,28 @@ static char *fmt_u64(char *end, uint64_t v)
     return p;
 }
 
-void ob_u64(outbuf_t *ob, uint64_t v)
+static inline unsigned ndigits32(uint32_t v)
 {
+    if (v < 100)
+        return v < 10 ? 1 : 2;
+    if (v < 10000)
+        return v < 1000 ? 3 : 4;
+    if (v < 1000000)
+        return v < 100000 ? 5 : 6;
+    if (v < 100000000)
+        return v < 10000000 ? 7 : 8;
+    return v < 1000000000 ? 9 : 10;
+}
+
+void ob_u64_any(outbuf_t *ob, uint64_t v)
+{
+    if (v <= UINT32_MAX && ob->cap - ob->len >= 10) {
+        /* the digits straight into the buffer, right to left */
+        unsigned n = ndigits32((uint32_t)v);
+        fmt_u32(ob->buf + ob->len + n, (uint32_t)v);
+        ob->len += n;
+        return;
+    }
     char tmp[24];
     char *p = fmt_u64(tmp + sizeof tmp, v);
     ob_write(ob, p, (size_t)(tmp + sizeof tmp - p));
@@ -166,8 +205,11 @@ void ob_mac(outbuf_t *ob, const uint8_t m[6])
 
 void ob_ipv4(outbuf_t *ob, const uint8_t a[4])
 {
+    /* straight into the buffer when a whole address fits */
     char tmp[16];
-    char *p = tmp;
+    bool direct = ob->cap - ob->len >= 15;
+    char *const start = direct ? ob->buf + ob->len : tmp;
+    char *p = start;
     for (int i = 0; i < 4; i++) {
         unsigned v = a[i];
         if (i)
@@ -184,7 +226,10 @@ void ob_ipv4(outbuf_t *ob, const uint8_t a[4])
             *p++ = (char)('0' + v);
         }
     }
-    ob_write(ob, tmp, (size_t)(p - tmp));
+    if (direct)
+        ob->len += (size_t)(p - start);
+    else
+        ob_write_slow(ob, tmp, (size_t)(p - tmp));
 }
 
 /* RFC 5952: lower case, no leading zeros, the longest run (>= 2) of zero
@@ -308,11 +353,4 @@ void ob_safe_str(outbuf_t *ob, const char *s, size_t n)
             ob_putc(ob, (char)ch);
         }
     }
-}
-
-void ob_pad_to(outbuf_t *ob, size_t from, size_t col)
-{
-    size_t cur = ob->len >= from ? ob->len - from : 0;
-    while (cur++ < col)
-        ob_putc(ob, ' ');
 }

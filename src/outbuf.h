@@ -28,10 +28,16 @@ void ob_write_slow(outbuf_t *ob, const char *s, size_t n);
 
 /* The common case inline: the bytes fit, one copy (and for ob_puts of a
  * literal the compiler knows the length). */
+/* A copy of a length known only at run time, in the buffer's room. */
+void ob_copy_var(char *d, const char *s, size_t n);
+
 static inline void ob_write(outbuf_t *ob, const char *s, size_t n)
 {
     if (n <= ob->cap - ob->len) {
-        __builtin_memcpy(ob->buf + ob->len, s, n);
+        if (__builtin_constant_p(n))
+            __builtin_memcpy(ob->buf + ob->len, s, n);
+        else
+            ob_copy_var(ob->buf + ob->len, s, n);
         ob->len += n;
         return;
     }
@@ -51,7 +57,16 @@ static inline void ob_putc(outbuf_t *ob, char c)
     }
     ob_write_slow(ob, &c, 1);
 }
-void ob_u64(outbuf_t *ob, uint64_t v);
+void ob_u64_any(outbuf_t *ob, uint64_t v);
+/* v in decimal; one digit (flags, counts, versions: most values) inline */
+static inline void ob_u64(outbuf_t *ob, uint64_t v)
+{
+    if (v < 10 && ob->len < ob->cap) {
+        ob->buf[ob->len++] = (char)('0' + v);
+        return;
+    }
+    ob_u64_any(ob, v);
+}
 void ob_i64(outbuf_t *ob, int64_t v);
 void ob_u64_pad(outbuf_t *ob, uint64_t v, unsigned width, char pad);
 void ob_hex(outbuf_t *ob, uint64_t v, unsigned min_digits); /* lower case, no 0x */
@@ -63,7 +78,5 @@ void ob_ipv6(outbuf_t *ob, const uint8_t a[16]); /* RFC 5952 */
 void ob_json_str(outbuf_t *ob, const char *s, size_t n);
 /* A string with control and non-ASCII bytes shown as \xNN (for text). */
 void ob_safe_str(outbuf_t *ob, const char *s, size_t n);
-/* Pad with spaces up to column `col` counted from line start `from`. */
-void ob_pad_to(outbuf_t *ob, size_t from, size_t col);
 
 #endif

@@ -53,15 +53,6 @@ int record_add_source(record_t *r, const char *kind, const uint8_t *bytes, uint3
     return r->nsources++;
 }
 
-unsigned field_next(const record_t *r, unsigned i)
-{
-    const field_t *f = &r->fields[i];
-    if (f->type != FT_ARRAY && f->type != FT_OBJECT)
-        return i + 1;
-    /* v.u of a container holds the index just past its END marker */
-    return (unsigned)f->v.u;
-}
-
 field_t *fld_new(dctx_t *x, const field_def_t *def, uint8_t type, uint32_t off, uint32_t len)
 {
     const dissector_t *d = x->layer->proto;

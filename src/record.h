@@ -222,6 +222,13 @@ static inline uint64_t layer_u64(const record_t *r, const layer_t *l, unsigned i
  * protocol, or NULL (the registry knows each dissector's roles). */
 const field_t *layer_role(const record_t *r, const layer_t *l, unsigned role);
 /* Index of the field after the one at i, skipping a nested array/object. */
-unsigned field_next(const record_t *r, unsigned i);
+static inline unsigned field_next(const record_t *r, unsigned i)
+{
+    const field_t *f = &r->fields[i];
+    if (f->type != FT_ARRAY && f->type != FT_OBJECT)
+        return i + 1;
+    /* v.u of a container holds the index just past its END marker */
+    return (unsigned)f->v.u;
+}
 
 #endif

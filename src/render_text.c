@@ -299,21 +299,23 @@ static const char *const osi_names[8] = {
     "", "L1 Physical", "L2 Data link", "L3 Network", "L4 Transport",
     "L5 Session", "L6 Presentation", "L7 Application",
 };
-/* the TCP/IP (RFC 1122) four layers each OSI layer falls in */
-static const char *const tcpip_names[8] = {
-    "", "link", "link", "internet", "transport", "application", "application", "application",
+
+/* The -v label of each OSI layer: its name in 18 columns, then the
+ * TCP/IP (RFC 1122) four-layer model's layer it falls in, in 14 more. */
+static const char osi_labels[8][33] = {
+    "                  []            ",
+    "  L1 Physical     [link]        ",
+    "  L2 Data link    [link]        ",
+    "  L3 Network      [internet]    ",
+    "  L4 Transport    [transport]   ",
+    "  L5 Session      [application] ",
+    "  L6 Presentation [application] ",
+    "  L7 Application  [application] ",
 };
 
 static void put_osi_label(outbuf_t *ob, unsigned osi)
 {
-    size_t start = ob->len;
-    ob_puts(ob, "  ");
-    ob_puts(ob, osi_names[osi]);
-    ob_pad_to(ob, start, 18);
-    ob_putc(ob, '[');
-    ob_puts(ob, tcpip_names[osi]);
-    ob_putc(ob, ']');
-    ob_pad_to(ob, start, 32);
+    ob_write(ob, osi_labels[osi], 32);
 }
 
 static void put_value(outbuf_t *ob, const record_t *r, unsigned *i, unsigned end);
@@ -331,8 +333,8 @@ static void put_fields(outbuf_t *ob, const record_t *r, unsigned i, unsigned end
         if (!first)
             ob_puts(ob, ", ");
         first = false;
-        if (named) {
-            ob_puts(ob, f->def->name);
+        if (named) { /* the name, from the precomputed "name": key */
+            ob_write(ob, f->def->key + 1, f->def->keylen - 3u);
             ob_putc(ob, ' ');
         }
         put_value(ob, r, &i, end);
