@@ -4,16 +4,19 @@
  * flow_track.c's (flow_table.h between them). */
 #include "flow_table.h"
 
+#include <errno.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define TIMEOUT_TCP_OPEN (300 * NS_PER_SEC)   /* established or opening */
 #define TIMEOUT_TCP_CLOSED (5 * NS_PER_SEC)   /* closed or reset */
 #define TIMEOUT_OTHER (60 * NS_PER_SEC)       /* UDP, ICMP */
 #define EXPIRE_MAX_PER_PACKET 8               /* expiry work one packet may do */
 #define STREAM_POOL_BUFS 256                  /* streams reassembling at once */
-#define SPILL_BUF (64 * 1024)                 /* stdio buffer of the spill file */
+#define SPILL_BUF (64 * 1024)                 /* stdio buffer of the spill file (reading) */
+#define SPILL_PEND 2048                       /* finished records written at once */
 
 static const int64_t class_timeout[TC_COUNT] = {TIMEOUT_TCP_OPEN, TIMEOUT_TCP_CLOSED, TIMEOUT_OTHER};
 
@@ -128,7 +131,8 @@ flow_table_t *flow_table_new(uint32_t max_flows, uint32_t ladder_id, char *err, 
     }
     /* the spill file's buffer is ours, allocated now, not on first use */
     ft->spill_buf = malloc(SPILL_BUF);
-    if (!ft->spill_buf)
+    ft->spill_pend = malloc(SPILL_PEND * sizeof *ft->spill_pend);
+    if (!ft->spill_buf || !ft->spill_pend)
         goto oom;
     setvbuf(ft->spill, ft->spill_buf, _IOFBF, SPILL_BUF);
     /* flows are handed out from the untouched end first, so that pages of
@@ -154,6 +158,7 @@ void flow_table_free(flow_table_t *ft)
     if (ft->spill)
         fclose(ft->spill);
     free(ft->spill_buf);
+    free(ft->spill_pend);
     reasm_pool_free(&ft->streams);
     if (ft->frags_ok)
         ipfrag_free(&ft->frags);
@@ -179,13 +184,57 @@ const flow_ladder_t *flow_ladder(const flow_table_t *ft, uint32_t id)
     return id && id == ft->ladder_id ? ft->ladder : NULL;
 }
 
+static int rec_by_id(const void *a, const void *b)
+{
+    uint32_t x = ((const flow_rec_t *)a)->id, y = ((const flow_rec_t *)b)->id;
+    return (x > y) - (x < y);
+}
+
+static void spill_pwrite(flow_table_t *ft, const flow_rec_t *r, size_t nrec)
+{
+    size_t n = nrec * sizeof *r;
+    off_t at = (off_t)(r->id - 1) * (off_t)sizeof *r;
+    const char *p = (const char *)r;
+    while (n && !ft->spill_failed) {
+        ssize_t k = pwrite(fileno(ft->spill), p, n, at);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0) {
+            ft->spill_failed = true;
+            break;
+        }
+        p += k;
+        at += k;
+        n -= (size_t)k;
+    }
+}
+
+/* Write the pending records at their places, (id - 1) * sizeof
+ * (flow_rec_t): sorted by id, one pwrite per run of consecutive ids. */
+static void spill_flush(flow_table_t *ft)
+{
+    flow_rec_t *b = ft->spill_pend;
+    size_t n = ft->spill_npend;
+    ft->spill_npend = 0;
+    if (!n || ft->spill_failed)
+        return;
+    qsort(b, n, sizeof *b, rec_by_id);
+    for (size_t i = 0, j; i < n; i = j) {
+        for (j = i + 1; j < n && b[j].id == b[j - 1].id + 1; j++)
+            ;
+        spill_pwrite(ft, &b[i], j - i);
+    }
+}
+
+/* A finished record waits with others (flows that end together mostly
+ * began together): no seek and no write per record. */
 static void spill_write(flow_table_t *ft, const flow_rec_t *r)
 {
     if (ft->spill_failed)
         return;
-    if (fseeko(ft->spill, (off_t)(r->id - 1) * (off_t)sizeof *r, SEEK_SET) != 0 ||
-        fwrite(r, sizeof *r, 1, ft->spill) != 1)
-        ft->spill_failed = true;
+    if (ft->spill_npend == SPILL_PEND)
+        spill_flush(ft);
+    ft->spill_pend[ft->spill_npend++] = *r;
 }
 
 void flow_release(flow_table_t *ft, int32_t i, uint8_t end)
@@ -301,7 +350,8 @@ uint32_t flow_count(const flow_table_t *ft)
 
 int flow_foreach(flow_table_t *ft, void (*each)(void *arg, const flow_rec_t *rec), void *arg)
 {
-    if (ft->spill_failed || fflush(ft->spill) != 0 || fseeko(ft->spill, 0, SEEK_SET) != 0)
+    spill_flush(ft);
+    if (ft->spill_failed || fseeko(ft->spill, 0, SEEK_SET) != 0)
         return -1;
     flow_rec_t rec;
     for (uint32_t id = 1; id < ft->next_id; id++) {

@@ -60,6 +60,9 @@ struct flow_table {
     FILE *spill;          /* finished records, at (id - 1) * sizeof (flow_rec_t) */
     bool spill_failed;
     char *spill_buf;
+    /* finished records not yet written (SPILL_PEND at most) */
+    flow_rec_t *spill_pend;
+    uint32_t spill_npend;
     int64_t now;
     int32_t current;      /* the flow of the packet being dissected, or -1 */
     uint32_t ladder_id;   /* the flow whose segments are kept, 0 none */
