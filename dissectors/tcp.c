@@ -31,18 +31,6 @@
 #define TCPOPT_TS 8
 #define TCP_MAX_WSCALE 14 /* RFC 7323 section 2.3: larger shifts count as 14 */
 
-/* tcpdump's letters for "Flags [...]" (ACK is ".", NS has no letter), in
- * the order the output contract fixes: S, F, P, R, U, E, W, then ".".
- * (tcpdump itself prints F S R P . U E W; the two orders agree for every
- * combination of SYN/FIN/RST/PSH with ACK, they differ only when URG,
- * ECE or CWR come with ACK, or SYN with FIN.) */
-static const struct {
-    uint16_t bit;
-    char letter;
-} tcp_flag_letters[] = {
-    {TH_SYN, 'S'}, {TH_FIN, 'F'}, {TH_PSH, 'P'}, {TH_RST, 'R'},
-    {TH_URG, 'U'}, {TH_ECE, 'E'}, {TH_CWR, 'W'}, {TH_ACK, '.'},
-};
 
 /* The fields, declared once; display-filter names are Wireshark's (the
  * raw sequence numbers are its *_raw fields: strata does not make them
@@ -162,11 +150,8 @@ static bool walk_options(dctx_t *x, cursor_t *c, uint32_t end)
 
 static void add_flags_str(dctx_t *x, uint32_t off, uint16_t flags)
 {
-    char letters[sizeof tcp_flag_letters / sizeof tcp_flag_letters[0]];
-    uint32_t n = 0;
-    for (unsigned i = 0; i < sizeof tcp_flag_letters / sizeof tcp_flag_letters[0]; i++)
-        if (flags & tcp_flag_letters[i].bit)
-            letters[n++] = tcp_flag_letters[i].letter;
+    char letters[8];
+    unsigned n = tcp_flag_letters(flags, letters);
     if (n)
         fld_str(x, TCP_FLAGS_STR, off, 2, letters, n);
     else

@@ -318,5 +318,8 @@ const char *ethertype_name(uint32_t type);
 const char *ipproto_name(uint32_t proto);
 /* "well-known: http", "registered", "dynamic", ... (RFC 6335 classes) */
 const char *port_note(uint32_t port);
+/* TCP flags as tcpdump's letters, in tcpdump's order (F S R P . U E W;
+ * "." is ACK, NS has none) into out; returns how many, 0 for none. */
+unsigned tcp_flag_letters(uint32_t flags, char out[8]);
 
 #endif

@@ -94,3 +94,20 @@ const char *port_note(uint32_t port)
         return "registered";
     return "dynamic";
 }
+
+unsigned tcp_flag_letters(uint32_t flags, char out[8])
+{
+    /* print-tcp.c's tcp_flag_values order */
+    static const struct {
+        uint8_t bit;
+        char letter;
+    } L[] = {
+        {0x01, 'F'}, {0x02, 'S'}, {0x04, 'R'}, {0x08, 'P'},
+        {0x10, '.'}, {0x20, 'U'}, {0x40, 'E'}, {0x80, 'W'},
+    };
+    unsigned n = 0;
+    for (unsigned i = 0; i < sizeof L / sizeof L[0]; i++)
+        if (flags & L[i].bit)
+            out[n++] = L[i].letter;
+    return n;
+}

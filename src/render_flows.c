@@ -3,6 +3,7 @@
  * only. */
 #include <string.h>
 
+#include "dissector.h"
 #include "render_flows.h"
 
 static const char *proto_name(uint8_t p)
@@ -220,27 +221,22 @@ void flow_table_row(outbuf_t *ob, const flow_widths_t *w, render_ctx_t *rc, cons
 
 static void put_flags(outbuf_t *ob, uint16_t flags)
 {
-    /* the contract's tcpdump letters: S F P R U E W, then "." for ACK */
-    static const struct { uint16_t bit; char ch; } L[] = {
-        {TCPF_SYN, 'S'}, {TCPF_FIN, 'F'}, {TCPF_PSH, 'P'}, {TCPF_RST, 'R'},
-        {TCPF_URG, 'U'}, {TCPF_ECE, 'E'}, {TCPF_CWR, 'W'}, {TCPF_ACK, '.'},
-    };
-    bool any = false;
-    for (unsigned i = 0; i < sizeof L / sizeof L[0]; i++)
-        if (flags & L[i].bit) {
-            ob_putc(ob, L[i].ch);
-            any = true;
-        }
-    if (!any)
+    char letters[8];
+    unsigned n = tcp_flag_letters(flags, letters);
+    if (n)
+        ob_write(ob, letters, n);
+    else
         ob_puts(ob, "none");
 }
 
 #define LADDER_ARROW 44
 #define LADDER_STATE 13
 
+/* Spaces up to column col of a line that began at start (in a scratch
+ * buffer: a full one stops, a flushing one is never used here). */
 static void pad_to(outbuf_t *ob, size_t start, size_t col)
 {
-    while (ob->len - start < col)
+    while (ob->len >= start && ob->len - start < col && !ob->full)
         ob_putc(ob, ' ');
 }
 

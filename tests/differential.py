@@ -60,8 +60,8 @@ Conversions between tshark's printed values and the contract:
     TCP header quoted in an ICMP error, tcp.seq is not).
   * tcp `flags_str` has no tshark counterpart (tcp.flags.str uses other
     symbols): it is checked against tshark's flags integer with the
-    contract's rule: "tcpdump letters: S,F,P,R,U,E,W then . for ACK", in
-    that order; NS has no letter; "none" (tcpdump's word) when no flag is set.
+    contract's rule: tcpdump's letters in tcpdump's order, F,S,R,P,. (ACK),
+    U,E,W; NS has no letter; "none" (tcpdump's word) when no flag is set.
   * eth `type` of an 802.3 frame (tshark has eth.len, no eth.type): the
     EtherType of an LLC/SNAP header with OUI 0 (llc.type), else 0, as the
     contract says ("EtherType after any 802.3 length handling").  The same
@@ -511,11 +511,11 @@ CONTRACT_FIELDS = collections.OrderedDict([
 MISSING = "(absent)"
 SKIP = "(not comparable)"  # a tshark value that cannot be placed (dns-srv-name)
 
-# The contract's flags_str: "tcpdump letters: S,F,P,R,U,E,W then . for
-# ACK", in that order; NS (0x100) has no letter; tcpdump's "none" when no
-# flag is set.
-FLAG_LETTERS = [(0x02, "S"), (0x01, "F"), (0x08, "P"), (0x04, "R"),
-                (0x20, "U"), (0x40, "E"), (0x80, "W"), (0x10, ".")]
+# The contract's flags_str: tcpdump's letters in tcpdump's order (its
+# print-tcp.c table): F,S,R,P,. for ACK,U,E,W; NS (0x100) has no letter;
+# tcpdump's "none" when no flag is set.
+FLAG_LETTERS = [(0x01, "F"), (0x02, "S"), (0x04, "R"), (0x08, "P"),
+                (0x10, "."), (0x20, "U"), (0x40, "E"), (0x80, "W")]
 
 
 def flags_str(n):
