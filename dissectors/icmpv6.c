@@ -321,14 +321,9 @@ static int nd_options(dctx_t *x, cursor_t *c, uint32_t start)
  * would need the final destination), and every byte is captured. */
 static void checksum_check(dctx_t *x, cursor_t *c, uint32_t start, uint32_t n)
 {
-    const ip_facts_t *ip = &x->ip;
-    if (ip->version != 6 || ip->rh_pending)
+    uint32_t sum;
+    if (x->ip.version != 6 || !dx_pseudo_sum(x, IPPROTO_ICMPV6, n, &sum))
         return;
-    uint32_t sum = 0;
-    for (unsigned i = 0; i < 16; i += 2)
-        sum += (uint32_t)(ip->src[i] << 8 | ip->src[i + 1]) +
-               (uint32_t)(ip->dst[i] << 8 | ip->dst[i + 1]);
-    sum += (n >> 16) + (n & 0xffff) + IPPROTO_ICMPV6;
     fld_bool(x, ICMP6_CHECKSUM_OK, start + 2, 2, cur_sum16(c, start, n, sum) == 0xffff);
 }
 

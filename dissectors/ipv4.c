@@ -176,7 +176,8 @@ static int ipv4_dissect(dctx_t *x, cursor_t *c)
         dx_span(x, &pkt, start);
         return LS_TRUNCATED;
     }
-    fld_bool(x, IPV4_CHECKSUM_OK, start + 10, 2, cur_sum16(&pkt, start, hlen, 0) == 0xffff);
+    if (!x->rec->no_checksums)
+        fld_bool(x, IPV4_CHECKSUM_OK, start + 10, 2, cur_sum16(&pkt, start, hlen, 0) == 0xffff);
     x->layer->off = start;
     x->layer->len = hlen;
     if (hlen > IP4_MIN_HDR && !walk_options(x, &pkt, start + hlen))

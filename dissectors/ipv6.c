@@ -106,8 +106,20 @@ static void ext_body(dctx_t *x, cursor_t *pkt, uint8_t type, uint32_t at, ext_wa
         uint8_t segs = cur_u8(pkt);
         fld_uint(x, IPV6_RT_TYPE, at + 2, 1, rtype);
         fld_uint(x, IPV6_RT_SEGS_LEFT, at + 3, 1, segs);
-        if (segs != 0)
+        if (segs != 0) {
             x->ip.rh_pending = true; /* dst is not the final destination */
+            /* types 0 (RFC 2460, deprecated) and 2 (RFC 6275) list the
+             * addresses to visit, the final destination last: the one the
+             * pseudo header of a checksum takes (RFC 8200 section 8.1) */
+            uint32_t naddr = cur_peek_u8(pkt, at + 1) / 2u;
+            if ((rtype == 0 || rtype == 2) && naddr) {
+                uint32_t a = at + 8 + (naddr - 1) * 16;
+                cursor_t probe = *pkt;
+                for (unsigned i = 0; i < 16; i++)
+                    x->ip.final_dst[i] = cur_peek_u8(&probe, a + i);
+                x->ip.has_final_dst = !probe.trunc;
+            }
+        }
     }
 }
 

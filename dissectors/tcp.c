@@ -30,6 +30,7 @@
 #define TCPOPT_SACK 5
 #define TCPOPT_TS 8
 #define TCP_MAX_WSCALE 14 /* RFC 7323 section 2.3: larger shifts count as 14 */
+#define IPPROTO_TCP_NUM 6 /* in the pseudo header */
 
 
 /* The fields, declared once; display-filter names are Wireshark's (the
@@ -37,7 +38,7 @@
  * relative in the record). */
 enum {
     TCP_SPORT, TCP_DPORT, TCP_SEQ, TCP_ACK, TCP_HDR_LEN, TCP_FLAGS, TCP_FLAGS_STR, TCP_WIN,
-    TCP_CHECKSUM, TCP_URG_PTR, TCP_LEN, TCP_OPTIONS, TCP_OPTION, TCP_OPT_KIND, TCP_OPT_LEN,
+    TCP_CHECKSUM, TCP_URG_PTR, TCP_LEN, TCP_CHECKSUM_OK, TCP_OPTIONS, TCP_OPTION, TCP_OPT_KIND, TCP_OPT_LEN,
     TCP_OPT_MSS, TCP_OPT_WSCALE, TCP_OPT_SACK_BLOCKS, TCP_OPT_SACK_BLOCK, TCP_OPT_SACK_LEFT,
     TCP_OPT_SACK_RIGHT, TCP_OPT_TSVAL, TCP_OPT_TSECR,
 };
@@ -53,6 +54,7 @@ static const field_def_t tcp_fields[] = {
     [TCP_CHECKSUM] = FIELD("checksum", FT_UINT, "tcp.checksum", "Checksum", .flags = FF_HEX),
     [TCP_URG_PTR] = FIELD("urg_ptr", FT_UINT, "tcp.urgent_pointer", "Urgent pointer"),
     [TCP_LEN] = FIELD("len", FT_UINT, "tcp.len", "Payload length"),
+    [TCP_CHECKSUM_OK] = FIELD("checksum_ok", FT_BOOL, "tcp.checksum_ok", "Checksum correct"),
     [TCP_OPTIONS] = FIELD("options", FT_ARRAY, "tcp.options", "Options"),
     [TCP_OPTION] = FIELD("option", FT_OBJECT, "tcp.option", "Option"),
     [TCP_OPT_KIND] = FIELD("kind", FT_UINT, "tcp.option_kind", "Kind"),
@@ -233,6 +235,18 @@ static int tcp_dissect(dctx_t *x, cursor_t *c)
     uint32_t len = seglen - hlen;
     fld_uint(x, TCP_LEN, start + hlen, 0, len); /* derived: no bytes of its own */
     facts->len = len;
+    /* the checksum covers the pseudo header and the whole segment: only
+     * when all of it was captured (an ICMP error may quote all of one) and
+     * it is not a piece of a fragmented datagram */
+    uint32_t psum;
+    if (have >= seglen && !x->ip_fragment && dx_pseudo_sum(x, IPPROTO_TCP_NUM, seglen, &psum)) {
+        bool ok = cur_sum16(c, start, seglen, psum) == 0xffff;
+        fld_bool(x, TCP_CHECKSUM_OK, start + 16, 2, ok);
+        if (x->layer->depth == 0) { /* a quoted one is not this packet's */
+            facts->bad_checksum = !ok;
+            x->rec->bad_checksums += !ok;
+        }
+    }
     if (!cur_has(c, hlen - TCP_MIN_HDR)) {
         c->off = c->end;
         dx_span(x, c, start);

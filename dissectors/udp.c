@@ -10,15 +10,17 @@
 #include "../src/dissector.h"
 
 #define UDP_HDR_LEN 8
+#define IPPROTO_UDP_NUM 17 /* in the pseudo header */
 
 /* The fields, declared once; the ports carry their roles for readers that
  * do not know UDP (an ICMP error quoting a datagram, the renderers). */
-enum { UDP_SPORT, UDP_DPORT, UDP_LEN, UDP_CHECKSUM };
+enum { UDP_SPORT, UDP_DPORT, UDP_LEN, UDP_CHECKSUM, UDP_CHECKSUM_OK };
 static const field_def_t udp_fields[] = {
     [UDP_SPORT] = FIELD("sport", FT_UINT, "udp.srcport", "Source port", .role = ROLE_SRC_PORT),
     [UDP_DPORT] = FIELD("dport", FT_UINT, "udp.dstport", "Destination port", .role = ROLE_DST_PORT),
     [UDP_LEN] = FIELD("len", FT_UINT, "udp.length", "Length"),
     [UDP_CHECKSUM] = FIELD("checksum", FT_UINT, "udp.checksum", "Checksum", .flags = FF_HEX),
+    [UDP_CHECKSUM_OK] = FIELD("checksum_ok", FT_BOOL, "udp.checksum_ok", "Checksum correct"),
 };
 
 static int udp_dissect(dctx_t *x, cursor_t *c)
@@ -60,6 +62,20 @@ static int udp_dissect(dctx_t *x, cursor_t *c)
     bool whole = !x->ip_fragment && !x->allow_short;
     if (ulen > avail && whole)
         return dx_error(x, ERR_bad_udp_len);
+    /* the checksum covers the pseudo header and the whole datagram: only
+     * when all of it was captured (an ICMP error may quote all of a small
+     * one), one was sent (0: none, RFC 768; the contract leaves it out for
+     * IPv6 too) and it is not a piece of a fragmented datagram */
+    uint32_t psum;
+    if (!x->ip_fragment && sum != 0 && ulen <= avail && have >= ulen &&
+        dx_pseudo_sum(x, IPPROTO_UDP_NUM, ulen, &psum)) {
+        bool ok = cur_sum16(c, start, ulen, psum) == 0xffff;
+        fld_bool(x, UDP_CHECKSUM_OK, start + 6, 2, ok);
+        if (x->layer->depth == 0) { /* a quoted one is not this packet's */
+            facts->bad_checksum = !ok;
+            x->rec->bad_checksums += !ok;
+        }
+    }
     cursor_t data = cur_rest(c);
     if (ulen <= avail)
         cur_sub(c, ulen - UDP_HDR_LEN, &data); /* fits: checked against avail */

@@ -110,6 +110,9 @@ typedef struct ip_facts {
     bool mf;               /* IPv4 more fragments */
     bool rh_pending;       /* IPv6: a routing header has segments left, so
                               dst is not the final destination */
+    bool has_final_dst;    /* IPv6: final_dst read from a type 0 or 2
+                              routing header with segments left */
+    uint8_t final_dst[16];
 } ip_facts_t;
 
 typedef struct l4_facts {
@@ -124,6 +127,8 @@ typedef struct l4_facts {
     /* ICMP / ICMPv6 */
     uint8_t icmp_type;
     uint16_t icmp_id;
+    /* TCP/UDP: the checksum was verified and is wrong (Zeek's C/c) */
+    bool bad_checksum;
 } l4_facts_t;
 
 /* Context of one frame's dissection, shared by the layers in turn. */
@@ -311,6 +316,27 @@ static inline int dx_truncated(dctx_t *x, cursor_t *c, uint32_t start)
     cur_skip(c, cur_left(c));
     dx_span(x, c, start);
     return LS_TRUNCATED;
+}
+
+/* The one's-complement sum of the IPv4 or IPv6 pseudo header (RFC 9293
+ * section 3.1, RFC 768, RFC 8200 section 8.1) for an upper-layer message
+ * of protocol `proto` and length `len`, to start cur_sum16 with.  Returns
+ * false when it cannot be known: no enclosing IP header with both
+ * addresses, an IPv6 routing header still to visit whose final
+ * destination was not read (the pseudo header takes the final one), or
+ * checksums not to be verified (-K). */
+static inline bool dx_pseudo_sum(const dctx_t *x, uint8_t proto, uint32_t len, uint32_t *sum)
+{
+    const ip_facts_t *ip = &x->ip;
+    if (x->rec->no_checksums || !ip->version || (ip->rh_pending && !ip->has_final_dst))
+        return false;
+    const uint8_t *dst = ip->rh_pending ? ip->final_dst : ip->dst;
+    unsigned n = ip->version == 4 ? 4 : 16;
+    uint32_t s = 0;
+    for (unsigned i = 0; i < n; i += 2)
+        s += (uint32_t)(ip->src[i] << 8 | ip->src[i + 1]) + (uint32_t)(dst[i] << 8 | dst[i + 1]);
+    *sum = s + (len >> 16) + (len & 0xffff) + proto;
+    return true;
 }
 
 /* Name helpers shared by several dissectors (static strings, or NULL). */

@@ -15,6 +15,9 @@
 /* Timeout classes, each a list of its flows, most recent first. */
 enum tclass { TC_TCP_OPEN, TC_TCP_CLOSED, TC_OTHER, TC_COUNT };
 
+/* UDP history: ^, D, d, and C/c on a log scale (1, 10, ... 10^9) */
+#define UDP_HISTORY_MAX 24
+
 typedef struct flow_key {
     uint8_t a[16], b[16]; /* a: the lower endpoint (address, then port) */
     uint16_t pa, pb;      /* ports; for ICMP the type family and the id */
@@ -39,7 +42,12 @@ typedef struct flow {
     uint64_t pkts[2], ip_bytes[2]; /* [0] from the originator, [1] from the responder */
     const dissector_t *service;
     union {
-        uint64_t bytes[2]; /* UDP, ICMP: payload bytes per side */
+        struct {           /* UDP, ICMP */
+            uint64_t bytes[2];      /* payload bytes per side */
+            uint32_t n_bad_csum[2]; /* UDP: bad checksums per side */
+            uint8_t hlen;
+            char hist[UDP_HISTORY_MAX + 1]; /* UDP: Zeek's letters in order */
+        };
         struct {           /* TCP (its byte counts come from the sequence numbers) */
             uint32_t analysis[TA_COUNT]; /* segments with each mark */
             stream_t st[2];              /* reassembly per direction (0 from orig) */

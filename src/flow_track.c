@@ -3,16 +3,16 @@
  * reassembly hand-off and service pinning, and the summary record at the
  * end.  The table the flows live in is flow_table.c.
  *
- * Rules taken from Zeek (learned, not copied): the originator is the
- * sender of the first SYN; a flow first seen with a SYN-ACK, or mid-stream
- * with the first sender on the likely server port, has its roles decided
- * the other way round and its history starts with '^'; a SYN on a tuple
- * whose connection is over starts a new flow with a new id.
+ * Rules taken from Zeek (learned, not copied): the originator is decided
+ * when a flow is created, by Zeek's WantConnection (see zeek_flip()
+ * below and likely_ports.h); a flip puts '^' first in its history; a SYN
+ * on a tuple whose connection is over starts a new flow with a new id.
  */
 #include "flow_table.h"
 
 #include <string.h>
 
+#include "likely_ports.h"
 #include "registry.h"
 
 static void copy_str(char *dst, size_t cap, const char *src)
@@ -55,17 +55,14 @@ void flow_track_end(flow_table_t *ft, flow_t *f, uint8_t end, flow_rec_t *r)
         stream_release(&f->st[0], &ft->streams);
         stream_release(&f->st[1], &ft->streams);
     } else if (f->key.proto == 17) {
-        /* Zeek: SF when both sides sent, S0 when only the originator did;
-         * history D/d for payload from each side */
+        /* Zeek's conn_state for UDP (base/protocols/conn/main.zeek): SF
+         * when both sides sent, S0 when only the originator did, SHR when
+         * only the responder did (roles flipped), else OTH */
         r->orig_bytes = f->bytes[0];
         r->resp_bytes = f->bytes[1];
-        copy_str(r->conn_state, sizeof r->conn_state, r->resp_pkts ? "SF" : "S0");
-        size_t n = 0;
-        if (r->orig_pkts)
-            r->history[n++] = 'D';
-        if (r->resp_pkts)
-            r->history[n++] = 'd';
-        r->history[n] = '\0';
+        copy_str(r->conn_state, sizeof r->conn_state,
+                 r->orig_pkts ? (r->resp_pkts ? "SF" : "S0") : (r->resp_pkts ? "SHR" : "OTH"));
+        copy_str(r->history, sizeof r->history, f->hist);
     } else {
         r->orig_bytes = f->bytes[0];
         r->resp_bytes = f->bytes[1];
@@ -90,11 +87,32 @@ static bool get_addrs(const dctx_t *x, uint8_t src[16], uint8_t dst[16], uint8_t
     return true;
 }
 
-/* Class of a port for the server-side guess: lower is more server-like
- * (RFC 6335: 1-1023 system, 1024-49151 user, 49152- dynamic). */
-static int port_class(uint16_t p)
+/* Does the first packet of a new flow come from its responder?  Zeek's
+ * TCPAnalyzer::WantConnection (packet_analysis/protocol/tcp/TCP.cc) and
+ * UDPAnalyzer::WantConnection (udp/UDP.cc), as IPBasedAnalyzer::NewConn
+ * applies them (ip/IPBasedAnalyzer.cc), over Zeek's default
+ * likely_server_ports (likely_ports.c):
+ *   - UDP, and TCP without SYN or with SYN-ACK: flipped when the source
+ *     port is a likely server port and the destination port is not;
+ *   - TCP without SYN, both ports likely: flipped when the source port is
+ *     the lower one;
+ *   - TCP SYN without ACK: never;
+ *   - never when the packet goes to the IPv4 limited broadcast address. */
+static bool zeek_flip(uint8_t proto, uint16_t flags, uint16_t sport, uint16_t dport,
+                      uint8_t family, const uint8_t dst[16])
 {
-    return p == 0 ? 3 : p < 1024 ? 0 : p < 49152 ? 1 : 2;
+    static const uint8_t bcast[4] = {255, 255, 255, 255};
+    if (family == 4 && memcmp(dst, bcast, 4) == 0)
+        return false;
+    bool ls = likely_server_port(proto, sport), ld = likely_server_port(proto, dport);
+    if (proto == 6) {
+        bool syn = flags & TCPF_SYN, ack = flags & TCPF_ACK;
+        if (syn && !ack)
+            return false;
+        if (!syn && ls && ld)
+            return sport < dport;
+    }
+    return ls && !ld;
 }
 
 /* Build the canonical key; *sender_is_a says which end sent this packet. */
@@ -196,6 +214,7 @@ static void track_tcp(flow_table_t *ft, record_t *r, dctx_t *x, layer_t *l, bool
     seg.win = t->win;
     seg.len = t->len;
     seg.ts_ns = ft->now;
+    seg.bad_checksum = t->bad_checksum;
     /* payload cut by the snaplen: Zeek cannot deliver it (a gap) */
     seg.truncated = x->has_payload && cur_left(&x->payload) < seg.len;
     if (seg.flags & TCPF_SYN) {
@@ -216,16 +235,7 @@ static void track_tcp(flow_table_t *ft, record_t *r, dctx_t *x, layer_t *l, bool
         i = -1;
     }
     if (i < 0) {
-        bool flipped;
-        bool syn = seg.flags & TCPF_SYN, ack = seg.flags & TCPF_ACK;
-        if (syn && !ack) {
-            flipped = false; /* the SYN's sender originates */
-        } else if (syn && ack) {
-            flipped = true;  /* a SYN-ACK first: its receiver originated */
-        } else {
-            /* mid-stream: the side on the likely server port responds */
-            flipped = port_class(sport) < port_class(dport);
-        }
+        bool flipped = zeek_flip(6, seg.flags, sport, dport, family, dst);
         bool orig_is_a = flipped ? !sender_is_a : sender_is_a;
         i = flow_create(ft, &k, h, orig_is_a);
         tcp_conn_init(&ft->flows[i].tcp, flipped);
@@ -300,6 +310,15 @@ static void track_tcp(flow_table_t *ft, record_t *r, dctx_t *x, layer_t *l, bool
         reassemble(ft, f, &seg, r, x, l);
 }
 
+/* A UDP history letter, upper case for the originator (0). */
+static void udp_hist(flow_t *f, unsigned dir, char up)
+{
+    if (f->hlen < UDP_HISTORY_MAX) {
+        f->hist[f->hlen++] = dir && up != '^' ? (char)(up - 'A' + 'a') : up;
+        f->hist[f->hlen] = '\0';
+    }
+}
+
 static void track_udp(flow_table_t *ft, record_t *r, const dctx_t *x, bool count)
 {
     uint8_t src[16], dst[16], family;
@@ -315,13 +334,29 @@ static void track_udp(flow_table_t *ft, record_t *r, const dctx_t *x, bool count
     uint32_t h = flow_key_hash(&k);
     int32_t i = flow_lookup(ft, &k, h);
     if (i < 0) {
-        bool flipped = port_class(sport) < port_class(dport);
+        bool flipped = zeek_flip(17, 0, sport, dport, family, dst);
         i = flow_create(ft, &k, h, flipped ? !sender_is_a : sender_is_a);
+        if (flipped)
+            udp_hist(&ft->flows[i], 0, '^');
     }
     flow_t *f = &ft->flows[i];
     bool from_orig = f->orig_is_a == sender_is_a;
-    if (count)
+    if (count) {
+        unsigned d = from_orig ? 0 : 1;
+        /* Zeek's UDPSessionAdapter::HandleBadChecksum, then CheckHistory
+         * 'D'/'d' once per side (Zeek drops the datagram after a bad
+         * checksum; we count it: see the TCP note in tcp_state.c) */
+        if (x->l4.bad_checksum) {
+            uint32_t v = ++f->n_bad_csum[d];
+            while (v % 10 == 0)
+                v /= 10;
+            if (v == 1)
+                udp_hist(f, d, 'C');
+        }
+        if (!(d ? f->pkts[1] : f->pkts[0]))
+            udp_hist(f, d, 'D');
         account(f, from_orig, x->ip.len, ulen >= 8 ? (uint32_t)(ulen - 8) : 0, ft->now);
+    }
     flow_touch(ft, i, TC_OTHER);
     r->flow.present = true;
     r->flow.tcp = false;

@@ -33,6 +33,7 @@ struct options {
     enum color_when color;
     unsigned t_count;
     bool quiet;
+    bool no_checksums;        /* -K */
     char *filter;
     struct live_options live; /* -i, -w, -Z ...: live.h */
     flow_report_opts_t flow;  /* --flows, --sort, --flow ID */
@@ -56,6 +57,7 @@ static void usage(FILE *out)
           "  -t               no timestamp; -tt seconds since the epoch;\n"
           "                   -tttt date and time (default: local time of day)\n"
           "  -n               accepted for tcpdump habits (strata never resolves names)\n"
+          "  -K               verify no checksum (IPv4, ICMP, TCP, UDP)\n"
           "  --color=WHEN     colour by layer: auto (default), always, never;\n"
           "                   NO_COLOR in the environment turns auto off\n"
           "  --no-stats       do not print the end-of-run statistics on stderr\n"
@@ -108,7 +110,7 @@ static int parse_options(int argc, char **argv, struct options *o)
     o->stats = true;
     int c, rc;
     /* '+': options stop at the first word of the filter expression */
-    while ((c = getopt_long(argc, argv, "+r:c:vxqtnh" LIVE_SHORTOPTS, longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "+r:c:vxqtnhK" LIVE_SHORTOPTS, longopts, NULL)) != -1) {
         switch (c) {
         case 'r': o->read_file = optarg; break;
         case 'c': {
@@ -128,6 +130,7 @@ static int parse_options(int argc, char **argv, struct options *o)
         case 'q': o->quiet = true; break;
         case 't': o->t_count++; break;
         case 'n': break;
+        case 'K': o->no_checksums = true; break;
         case 'h': usage(stdout); exit(0);
         case OPT_VERSION:
             printf("strata %s\n%s\n", STRATA_VERSION, capture_lib_version());
@@ -437,6 +440,7 @@ int main(int argc, char **argv)
     run.show = !o.live.write_file || o.live.print || o.flow.flows || o.flow.ladder_id;
     run.print = run.show && !o.flows_only && (!o.live.write_file || o.live.print);
     rec.lean = !run.print; /* nothing reads a field of a packet not shown */
+    rec.no_checksums = o.no_checksums;
     if (run.show) {
         run.flows = flow_table_new(o.max_flows ? o.max_flows : FLOW_DEFAULT_MAX,
                                   o.flow.ladder_id, err, sizeof err);

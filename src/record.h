@@ -171,6 +171,8 @@ typedef struct record {
      * and the flow facts only, no fields (for a run that shows no
      * packet, --flows-only: adding fields is most of dissecting). */
     bool lean;
+    bool no_checksums;     /* set once (-K): no checksum is verified */
+    uint8_t bad_checksums; /* TCP/UDP checksums verified and wrong */
 
     rec_flow_t flow;
     uint8_t nsources;      /* 1 + reassembled buffers; sources[0] is the frame */

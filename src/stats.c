@@ -20,6 +20,7 @@ void stats_add(stats_t *s, const record_t *r)
     s->truncated += r->truncated;
     s->malformed += r->malformed;
     s->overflow += r->overflow;
+    s->bad_checksums += r->bad_checksums;
     s->unknown_linktype += r->unknown_linktype;
 }
 
@@ -41,5 +42,10 @@ void stats_print(const stats_t *s, FILE *out)
     if (s->overflow)
         fprintf(out, ", %llu with more fields than a record holds",
                 (unsigned long long)s->overflow);
+    /* on the sending host these are mostly offloaded checksums, filled in
+     * by the network card after the capture (see README) */
+    if (s->bad_checksums)
+        fprintf(out, ", %llu bad TCP/UDP checksum%s", (unsigned long long)s->bad_checksums,
+                s->bad_checksums == 1 ? "" : "s");
     fputc('\n', out);
 }

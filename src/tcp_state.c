@@ -642,6 +642,13 @@ void tcp_conn_update(tcp_conn_t *c, const tcp_seg_t *s, tcp_result_t *out)
     tcp_endpoint_t *e = &c->ep[d];
     out->state_before = e->state;
     out->rtt_ns = -1;
+    /* Zeek's TCP_Endpoint::ChecksumError: 'C'/'c' after 1, 10, 100, ...
+     * bad checksums.  Zeek then drops the segment; we go on, because a
+     * capture taken on the sending host holds checksums the network card
+     * fills in later (offloading), and dropping them would lose the
+     * connection (Zeek users pass -C for such captures). */
+    if (s->bad_checksum)
+        hist_scaled(c, d, &e->n_bad_csum, 'C');
     out->analysis = ws_analyze(c, d, s);
     out->event = rfc_update(c, d, s, out);
     z_update(c, d, s);

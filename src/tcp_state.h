@@ -88,6 +88,7 @@ typedef struct tcp_seg {
     int64_t ts_ns;      /* capture time, nanoseconds since the epoch */
     bool has_wscale;    /* window scale option present (SYN only) */
     uint8_t wscale;
+    bool bad_checksum;  /* the checksum was verified and is wrong */
     bool truncated;     /* the payload was not captured whole (snaplen):
                            Zeek cannot deliver it, and reports a content
                            gap ('g') when it is acknowledged */
@@ -115,7 +116,7 @@ typedef struct tcp_endpoint {
     uint32_t last_win;  /* last window this endpoint advertised */
     uint32_t dup_acks;  /* consecutive duplicate ACKs */
     /* counts for the repeating history letters (t w g), per Zeek */
-    uint32_t n_retrans, n_zero_win, n_gap;
+    uint32_t n_retrans, n_zero_win, n_gap, n_bad_csum;
     /* Zeek's TCP_Endpoint: start/last/ack sequence numbers (the offsets
      * below are from zstart, unwrapped), FIN offset, the offsets of the
      * last SYN/FIN/RST (history repeats) */

@@ -51,8 +51,9 @@ Conversions between tshark's printed values and the contract:
     ip.flags.df/mf -> JSON true/false; dns.flags.response -> qr 0/1.
   * ip.frag_offset: tshark 4.0 prints the raw 13-bit field (8-byte
     units); the contract wants bytes, so tshark's value is multiplied by 8.
-  * ip.checksum.status (needs -o ip.check_checksum:TRUE): 1 Good -> true,
-    0 Bad -> false, 2 Unverified -> no value.
+  * ip/tcp/udp.checksum.status (needs -o ip/tcp/udp.check_checksum:TRUE):
+    1 Good -> true, 0 Bad -> false, 2 Unverified or 3 Not present (UDP
+    checksum 0) -> no value.
   * tcp.flags: tshark 4.0 prints the 12-bit field with the 3 reserved bits
     (0xe00); the contract's `flags` is the 9 flag bits: masked with 0x1ff.
   * tcp seq/ack: tcp.seq / tcp.ack, which are the raw numbers since
@@ -163,6 +164,8 @@ TSHARK_PREFS = [
     "ip.defragment:FALSE",
     "ipv6.defragment:FALSE",
     "ip.check_checksum:TRUE",
+    "tcp.check_checksum:TRUE",
+    "udp.check_checksum:TRUE",
     "http.desegment_headers:FALSE",
     "http.desegment_body:FALSE",
     "http.dechunk_body:FALSE",
@@ -213,8 +216,8 @@ T_FIELDS = [
     "icmpv6.type", "icmpv6.code", "icmpv6.echo.identifier",
     "icmpv6.echo.sequence_number",
     "tcp.srcport", "tcp.dstport", "tcp.seq", "tcp.ack", "tcp.flags",
-    "tcp.window_size_value", "tcp.len",
-    "udp.srcport", "udp.dstport", "udp.length",
+    "tcp.window_size_value", "tcp.len", "tcp.checksum.status",
+    "udp.srcport", "udp.dstport", "udp.length", "udp.checksum.status",
     "dns.id", "dns.flags.response", "dns.flags.opcode", "dns.flags.rcode",
     "dns.count.queries", "dns.count.answers", "dns.count.auth_rr",
     "dns.count.add_rr",
@@ -439,6 +442,7 @@ T_CONV = {
     "ip.src": t_str, "ip.dst": t_str, "ip.cur_rt": t_str, "ipv6.src": t_str, "ipv6.dst": t_str,
     "ip.flags.df": t_bool, "ip.flags.mf": t_bool,
     "ip.frag_offset": t_frag, "ip.checksum.status": t_cksum,
+    "tcp.checksum.status": t_cksum, "udp.checksum.status": t_cksum,
     "tcp.flags": t_flags,
     "dns.flags.response": lambda v: int(t_bool(v)),
     "http.request": t_bool, "http.response": t_bool,
@@ -477,9 +481,9 @@ SIMPLE = {
     "tcp": [("sport", "tcp.srcport"), ("dport", "tcp.dstport"),
             ("seq", "tcp.seq"), ("ack", "tcp.ack"),
             ("flags", "tcp.flags"), ("win", "tcp.window_size_value"),
-            ("len", "tcp.len")],
+            ("len", "tcp.len"), ("checksum_ok", "tcp.checksum.status")],
     "udp": [("sport", "udp.srcport"), ("dport", "udp.dstport"),
-            ("len", "udp.length")],
+            ("len", "udp.length"), ("checksum_ok", "udp.checksum.status")],
     "dns": [("id", "dns.id"), ("qr", "dns.flags.response"),
             ("opcode", "dns.flags.opcode"), ("rcode", "dns.flags.rcode"),
             ("qdcount", "dns.count.queries"), ("ancount", "dns.count.answers"),
@@ -499,8 +503,8 @@ CONTRACT_FIELDS = collections.OrderedDict([
     ("ipv6", ["src", "dst", "hlim", "nxt", "plen", "flow_label"]),
     ("icmp", ["type", "code", "id", "seq"]),
     ("icmpv6", ["type", "code", "id", "seq"]),
-    ("tcp", ["sport", "dport", "seq", "ack", "flags", "flags_str", "win", "len"]),
-    ("udp", ["sport", "dport", "len"]),
+    ("tcp", ["sport", "dport", "seq", "ack", "flags", "flags_str", "win", "len", "checksum_ok"]),
+    ("udp", ["sport", "dport", "len", "checksum_ok"]),
     ("dns", ["id", "qr", "opcode", "rcode", "qdcount", "ancount", "nscount", "arcount",
              "questions.name", "questions.type", "questions.class", "answers.name",
              "answers.type", "answers.class", "answers.ttl", "answers.data"]),
@@ -910,6 +914,11 @@ def compare_values(res, fr, proto, field, tvals, sentries, layers_ok):
     for tv, sv, layer, tinfo in align(tvals, sentries):
         res.compared[(proto, field)] += 1
         if same(proto, tv, sv):
+            continue
+        if field == "checksum_ok" and tv is None:
+            # tshark "unverified" / "not present", and the reassembly view,
+            # where TCP/UDP checksums are not checked (a bad one would stop
+            # tshark's reassembly): no value to compare
             continue
         if (tv is MISSING or sv is MISSING) and not layers_ok:
             continue  # a layer one side lacks: reported once, as "(layer)"

@@ -388,9 +388,30 @@ static void test_sweep(void)
     unit_sweep(f + 14, n - 14, 101); /* LINKTYPE_RAW */
 }
 
+/* checksum_ok: over the pseudo header and the whole segment, absent when
+ * the segment was not captured whole */
+static void test_checksum(void)
+{
+    unsigned char t[64], f[128];
+    const unsigned char data[3] = {'a', 'b', 'c'};
+    unsigned n = build(f, 0, t, tcp(t, 51234, 80, 5, 0x18, data, 3));
+    unit_fix_l4_sum(f + 14, 0);
+    record_t *r = unit_dissect(f, n, 1);
+    const layer_t *l = unit_layer(r, "tcp", 0);
+    CHECK(unit_field(r, l, "checksum_ok") && unit_field(r, l, "checksum_ok")->v.u == 1);
+    unit_fix_l4_sum(f + 14, 1);
+    r = unit_dissect(f, n, 1);
+    l = unit_layer(r, "tcp", 0);
+    CHECK(unit_field(r, l, "checksum_ok") && unit_field(r, l, "checksum_ok")->v.u == 0);
+    CHECK_EQ(r->bad_checksums, 1);
+    r = unit_dissect_len(f, n - 1, n, 1);
+    CHECK(unit_field(r, unit_layer(r, "tcp", 0), "checksum_ok") == NULL);
+}
+
 int main(void)
 {
     unit_init();
+    RUN(test_checksum);
     RUN(test_syn_ack_options);
     RUN(test_flags_str);
     RUN(test_payload);

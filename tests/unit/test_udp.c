@@ -224,10 +224,35 @@ static void test_sweep(void)
     unit_sweep(f, n, 1);
 }
 
+/* checksum_ok: over the pseudo header and the whole datagram; absent when
+ * the checksum is 0 (none sent) or the datagram was not captured whole */
+static void test_checksum(void)
+{
+    unsigned char u[64], f[128];
+    const unsigned char data[5] = {1, 2, 3, 4, 5};
+    unsigned n = build(f, 0, u, udp(u, 5353, 53, 13, data, 5));
+    unit_fix_l4_sum(f + 14, 0);
+    record_t *r = unit_dissect(f, n, 1);
+    const layer_t *l = unit_layer(r, "udp", 0);
+    CHECK(unit_field(r, l, "checksum_ok") && unit_field(r, l, "checksum_ok")->v.u == 1);
+    CHECK_EQ(r->bad_checksums, 0);
+    unit_fix_l4_sum(f + 14, 1);
+    r = unit_dissect(f, n, 1);
+    l = unit_layer(r, "udp", 0);
+    CHECK(unit_field(r, l, "checksum_ok") && unit_field(r, l, "checksum_ok")->v.u == 0);
+    CHECK_EQ(r->bad_checksums, 1);
+    r = unit_dissect_len(f, n - 1, n, 1); /* one byte short */
+    CHECK(unit_field(r, unit_layer(r, "udp", 0), "checksum_ok") == NULL);
+    f[ETH_IP + 6] = f[ETH_IP + 7] = 0; /* none sent */
+    r = unit_dissect(f, n, 1);
+    CHECK(unit_field(r, unit_layer(r, "udp", 0), "checksum_ok") == NULL);
+}
+
 int main(void)
 {
     unit_init();
     RUN(test_basic);
+    RUN(test_checksum);
     RUN(test_exact_payload);
     RUN(test_bad_len);
     RUN(test_first_fragment);

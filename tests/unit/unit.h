@@ -120,6 +120,31 @@ static inline unsigned unit_eth_ipv4(unsigned char *f, unsigned proto, unsigned 
     return UNIT_ETH_IP + n;
 }
 
+/* Write the correct TCP or UDP checksum (RFC 1071 over the pseudo header
+ * and the whole segment) into the IPv4 packet at `ip`, whose header and
+ * total length are already set; `bad` makes it wrong on purpose. */
+static inline void unit_fix_l4_sum(unsigned char *ip, int bad)
+{
+    unsigned hl = (ip[0] & 15u) * 4, tot = (unsigned)(ip[2] << 8 | ip[3]), proto = ip[9];
+    unsigned char *seg = ip + hl;
+    unsigned len = tot - hl, at = proto == 6 ? 16 : 6;
+    seg[at] = seg[at + 1] = 0;
+    uint32_t sum = proto + len;
+    for (unsigned i = 12; i < 20; i += 2)
+        sum += (uint32_t)(ip[i] << 8 | ip[i + 1]);
+    for (unsigned i = 0; i < len; i += 2)
+        sum += (uint32_t)(seg[i] << 8 | (i + 1 < len ? seg[i + 1] : 0));
+    while (sum >> 16)
+        sum = (sum & 0xffff) + (sum >> 16);
+    unsigned v = ~sum & 0xffff;
+    if (proto == 17 && v == 0)
+        v = 0xffff; /* RFC 768: a computed 0 is sent as all ones */
+    if (bad)
+        v ^= 0x0101;
+    seg[at] = (unsigned char)(v >> 8);
+    seg[at + 1] = (unsigned char)v;
+}
+
 /* The n-th (0-based) layer of protocol `proto`, or NULL. */
 static inline const layer_t *unit_layer(const record_t *r, const char *proto, int nth)
 {
