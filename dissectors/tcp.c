@@ -270,8 +270,9 @@ static int tcp_dissect(dctx_t *x, cursor_t *c)
     return LS_OK;
 }
 
-/* "sack 2 {1:2}{3:4}" from a SACK option object's `blocks` array. */
-static void summary_sack(const record_t *r, unsigned arr, outbuf_t *ob)
+/* "sack 2 {1:2}{3:4}" from a SACK option object's `blocks` array, the
+ * edges relative to `base` (0: absolute). */
+static void summary_sack(const record_t *r, unsigned arr, uint32_t base, outbuf_t *ob)
 {
     unsigned end = field_next(r, arr) - 1, n = 0;
     for (unsigned i = arr + 1; i < end; i = field_next(r, i))
@@ -282,15 +283,15 @@ static void summary_sack(const record_t *r, unsigned arr, outbuf_t *ob)
     for (unsigned i = arr + 1; i < end; i = field_next(r, i)) {
         /* each block object holds exactly left, right */
         ob_putc(ob, '{');
-        ob_u64(ob, r->fields[i + 1].v.u);
+        ob_u64(ob, (uint32_t)(r->fields[i + 1].v.u - base));
         ob_putc(ob, ':');
-        ob_u64(ob, r->fields[i + 2].v.u);
+        ob_u64(ob, (uint32_t)(r->fields[i + 2].v.u - base));
         ob_putc(ob, '}');
     }
 }
 
 /* One option object in tcpdump's words: "mss 1460", "TS val 1 ecr 0". */
-static void summary_option(const record_t *r, unsigned obj, outbuf_t *ob)
+static void summary_option(const record_t *r, unsigned obj, uint32_t sack_base, outbuf_t *ob)
 {
     unsigned end = field_next(r, obj) - 1;
     const field_t *kind = NULL, *val = NULL, *ecr = NULL;
@@ -310,7 +311,7 @@ static void summary_option(const record_t *r, unsigned obj, outbuf_t *ob)
         return;
     uint64_t k = kind->v.u;
     if (k == TCPOPT_SACK && blocks) {
-        summary_sack(r, blocks, ob);
+        summary_sack(r, blocks, sack_base, ob);
         return;
     }
     if (k == TCPOPT_TS && val && ecr) {
@@ -348,6 +349,14 @@ static void tcp_summary(const record_t *r, const layer_t *l, outbuf_t *ob)
     ob_puts(ob, "TCP");
     if (!fs)
         return; /* too little of the header to say more */
+    /* tcpdump's relative numbers, when the flow tracker worked them out
+     * for this layer (not with -S, not inside an ICMP quote) */
+    uint32_t sack_base = 0;
+    if (r->flow.present && r->flow.rel && &r->layers[r->flow.rel_layer] == l) {
+        seq = r->flow.rel_seq;
+        ack = r->flow.rel_ack;
+        sack_base = r->flow.rel_sack_base;
+    }
     ob_puts(ob, " Flags [");
     ob_puts(ob, field_str(r, fs));
     ob_putc(ob, ']');
@@ -381,7 +390,7 @@ static void tcp_summary(const record_t *r, const layer_t *l, outbuf_t *ob)
         for (unsigned i = arr + 1; i < end; i = field_next(r, i)) {
             if (i > arr + 1)
                 ob_putc(ob, ',');
-            summary_option(r, i, ob);
+            summary_option(r, i, sack_base, ob);
         }
         ob_putc(ob, ']');
     }

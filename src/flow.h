@@ -90,6 +90,8 @@ typedef struct flow_table flow_table_t;
  * ids are given in order of first packet), 0 for none. */
 flow_table_t *flow_table_new(uint32_t max_flows, uint32_t ladder_id, char *err, size_t errlen);
 void flow_table_free(flow_table_t *ft);
+/* -S: leave TCP sequence numbers absolute in the one-line view. */
+void flow_table_absolute_seq(flow_table_t *ft, bool on);
 
 /* The engine hook: called after every depth-0 layer dissected without
  * error; acts on tcp, udp, icmp and icmpv6 layers (see engine.h). */

@@ -179,6 +179,11 @@ const flow_stats_t *flow_table_stats(flow_table_t *ft)
     return &ft->st;
 }
 
+void flow_table_absolute_seq(flow_table_t *ft, bool on)
+{
+    ft->absolute_seq = on;
+}
+
 const flow_ladder_t *flow_ladder(const flow_table_t *ft, uint32_t id)
 {
     return id && id == ft->ladder_id ? ft->ladder : NULL;

@@ -50,6 +50,8 @@ typedef struct flow {
         };
         struct {           /* TCP (its byte counts come from the sequence numbers) */
             uint32_t analysis[TA_COUNT]; /* segments with each mark */
+            uint32_t td_base[2];         /* tcpdump's relative-number bases */
+            bool td_known;
             stream_t st[2];              /* reassembly per direction (0 from orig) */
             tcp_conn_t tcp;
         };
@@ -74,6 +76,7 @@ struct flow_table {
     int64_t now;
     int32_t current;      /* the flow of the packet being dissected, or -1 */
     uint32_t ladder_id;   /* the flow whose segments are kept, 0 none */
+    bool absolute_seq;    /* -S: no relative sequence numbers */
     flow_ladder_t *ladder;
     flow_stats_t st;
     reasm_pool_t streams; /* buffers for TCP messages spanning segments */

@@ -198,6 +198,33 @@ static void reassemble(flow_table_t *ft, flow_t *f, const tcp_seg_t *seg, record
     (void)l;
 }
 
+/* tcpdump's relative sequence numbers (print-tcp.c, tcp_print): only
+ * segments with ACK take part; the first of a connection, and any with
+ * SYN (a SYN-ACK), records the bases (this side's seq, the other side's
+ * ack - 1) and is shown with absolute numbers; the others are shown
+ * relative to the bases, SACK blocks relative to the receiver's.
+ * tcpdump remembers a tuple forever; we remember it as long as its flow
+ * (a flow expired or evicted mid-connection starts over). */
+static void relative_seq(flow_table_t *ft, flow_t *f, const tcp_seg_t *s, record_t *r,
+                         const layer_t *l)
+{
+    r->flow.rel = false;
+    if (ft->absolute_seq || !(s->flags & TCPF_ACK))
+        return;
+    unsigned d = s->dir & 1u;
+    if (!f->td_known || (s->flags & TCPF_SYN)) {
+        f->td_known = true;
+        f->td_base[d] = s->seq;
+        f->td_base[d ^ 1] = s->ack - 1;
+        return;
+    }
+    r->flow.rel = true;
+    r->flow.rel_layer = (uint8_t)(l - r->layers);
+    r->flow.rel_seq = s->seq - f->td_base[d];
+    r->flow.rel_ack = s->ack - f->td_base[d ^ 1];
+    r->flow.rel_sack_base = f->td_base[d ^ 1];
+}
+
 static void track_tcp(flow_table_t *ft, record_t *r, dctx_t *x, layer_t *l, bool count)
 {
     uint8_t src[16], dst[16], family;
@@ -288,6 +315,7 @@ static void track_tcp(flow_table_t *ft, record_t *r, dctx_t *x, layer_t *l, bool
     r->flow.orig_port = f->orig_p;
     r->flow.resp_port = f->resp_p;
     r->flow.rtt_ns = res.rtt_ns;
+    relative_seq(ft, f, &seg, r, l);
 
     ft->current = i;
     if (!whole)

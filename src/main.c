@@ -34,6 +34,7 @@ struct options {
     unsigned t_count;
     bool quiet;
     bool no_checksums;        /* -K */
+    bool absolute_seq;        /* -S */
     char *filter;
     struct live_options live; /* -i, -w, -Z ...: live.h */
     flow_report_opts_t flow;  /* --flows, --sort, --flow ID */
@@ -58,6 +59,7 @@ static void usage(FILE *out)
           "                   -tttt date and time (default: local time of day)\n"
           "  -n               accepted for tcpdump habits (strata never resolves names)\n"
           "  -K               verify no checksum (IPv4, ICMP, TCP, UDP)\n"
+          "  -S               absolute TCP sequence numbers (default: relative, as tcpdump)\n"
           "  --color=WHEN     colour by layer: auto (default), always, never;\n"
           "                   NO_COLOR in the environment turns auto off\n"
           "  --no-stats       do not print the end-of-run statistics on stderr\n"
@@ -110,7 +112,7 @@ static int parse_options(int argc, char **argv, struct options *o)
     o->stats = true;
     int c, rc;
     /* '+': options stop at the first word of the filter expression */
-    while ((c = getopt_long(argc, argv, "+r:c:vxqtnhK" LIVE_SHORTOPTS, longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "+r:c:vxqtnhKS" LIVE_SHORTOPTS, longopts, NULL)) != -1) {
         switch (c) {
         case 'r': o->read_file = optarg; break;
         case 'c': {
@@ -131,6 +133,7 @@ static int parse_options(int argc, char **argv, struct options *o)
         case 't': o->t_count++; break;
         case 'n': break;
         case 'K': o->no_checksums = true; break;
+        case 'S': o->absolute_seq = true; break;
         case 'h': usage(stdout); exit(0);
         case OPT_VERSION:
             printf("strata %s\n%s\n", STRATA_VERSION, capture_lib_version());
@@ -450,6 +453,7 @@ int main(int argc, char **argv)
             free(o.filter);
             return 1;
         }
+        flow_table_absolute_seq(run.flows, o.absolute_seq);
         run.hooks.layer = flow_layer_hook;
         run.hooks.ctx = run.flows;
     }

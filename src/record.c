@@ -29,6 +29,7 @@ void record_reset(record_t *r)
     r->malformed = false;
     r->bad_checksums = 0;
     r->flow.present = false;
+    r->flow.rel = false;
     r->nsources = 1;
     r->reasm_used = 0;
 }

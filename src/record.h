@@ -149,6 +149,12 @@ typedef struct rec_flow {
     /* the originator's and responder's transport ports, for the roles */
     uint16_t orig_port, resp_port;
     int64_t rtt_ns;       /* handshake RTT measured at this segment, or -1 */
+    /* TCP: tcpdump's relative sequence numbers for the one-line view of
+     * layer rel_layer (print-tcp.c's rule, see flow_track.c) */
+    bool rel;
+    uint8_t rel_layer;
+    uint32_t rel_seq, rel_ack;
+    uint32_t rel_sack_base; /* SACK blocks are in the receiver's numbers */
 } rec_flow_t;
 
 typedef struct record {

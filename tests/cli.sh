@@ -100,6 +100,23 @@ fi
 # statistics on stderr
 "$strata" -r "$cap" 2>&1 >/dev/null | grep -q "^$npk packets read" && ok "end-of-run statistics" || bad "statistics"
 
+# TCP sequence numbers relative as tcpdump prints them (and absolute with
+# -S), SACK blocks included: the same numbers as tcpdump on every capture
+# with TCP
+if command -v tcpdump >/dev/null; then
+    nums() { grep -o "seq [0-9:]*\|ack [0-9]*\|sack [0-9] [{}0-9:]*"; }
+    for c in http tcp-lossy-download dns-tcp http-ipv6 tcp-server-reset; do
+        for S in "" -S; do
+            if cmp -s <(tcpdump $S -nn -r "$root/captures/$c.pcap" 2>/dev/null | nums) \
+                      <("$strata" $S --no-stats -r "$root/captures/$c.pcap" | nums); then
+                ok "seq/ack/sack as tcpdump ${S:-(relative)} on $c"
+            else
+                bad "seq/ack/sack as tcpdump ${S:-(relative)} on $c"
+            fi
+        done
+    done
+fi
+
 # -v labels stay in their columns across output-buffer flushes: the
 # capture's packets repeated until -v writes a few MB
 python3 - "$cap" "$tmp/big.pcap" <<'PY'
