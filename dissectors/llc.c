@@ -46,11 +46,13 @@ static int llc_dissect(dctx_t *x, cursor_t *c)
     }
     fld_uint(x, LLC_DSAP, start, 1, dsap);
     fld_uint(x, LLC_SSAP, start + 1, 1, ssap);
-    fld_uint(x, LLC_CONTROL, start + 2, 1, ctl);
-    /* U-format frames have a 1-byte control, I/S-format 2 bytes */
-    if ((ctl & 3) != 3) {
-        cur_u8(c);
-    }
+    /* U-format frames have a 1-byte control, I/S-format 2 bytes, read
+     * little-endian as Wireshark's llc.control and tcpdump show them */
+    uint8_t ctl2 = (ctl & 3) != 3 ? cur_u8(c) : 0;
+    if ((ctl & 3) != 3 && !c->trunc)
+        fld_uint(x, LLC_CONTROL, start + 2, 2, (uint32_t)ctl2 << 8 | ctl);
+    else
+        fld_uint(x, LLC_CONTROL, start + 2, 1, ctl);
     if (dsap == LLC_SAP_SNAP && ssap == LLC_SAP_SNAP) {
         uint32_t oui_off = c->off;
         uint32_t oui = (uint32_t)cur_u8(c) << 16;
