@@ -62,6 +62,34 @@ static void eth_summary(const record_t *r, const layer_t *l, outbuf_t *ob)
     }
 }
 
+/* -e, as tcpdump 4.99 (print-ether.c): "SRC > DST, ethertype IPv4
+ * (0x0800), length 74", the length being the frame's on the wire; an
+ * 802.3 frame shows its length field (or the bytes there are, if
+ * fewer).  A tag's type is followed by the tag (vlan.c). */
+static void eth_link_summary(const record_t *r, const layer_t *l, link_ctx_t *lc, outbuf_t *ob)
+{
+    const field_t *s = layer_field(r, l, ETH_SRC), *d = layer_field(r, l, ETH_DST);
+    const field_t *len = layer_field(r, l, ETH_LENGTH), *t = layer_field(r, l, ETH_TYPE);
+    lc->length = r->len > ETH_HDR_LEN ? r->len - ETH_HDR_LEN : 0;
+    if (s && d) {
+        ob_mac(ob, s->v.b);
+        ob_puts(ob, " > ");
+        ob_mac(ob, d->v.b);
+        ob_puts(ob, ", ");
+    }
+    if (len) {
+        if (len->v.u < lc->length)
+            lc->length = (uint32_t)len->v.u;
+        ob_puts(ob, "802.3, length ");
+        ob_u64(ob, lc->length);
+    } else if (t) {
+        put_ethertype_tcpdump(ob, (uint32_t)t->v.u);
+        ob_puts(ob, ", length ");
+        ob_u64(ob, r->len);
+    }
+    lc->sep = ": ";
+}
+
 static const binding_t eth_bindings[] = {
     {TBL_LINKTYPE, 1}, /* LINKTYPE_ETHERNET */
 };
@@ -75,6 +103,7 @@ const dissector_t dissector_eth = {
     .nfields = NFIELDS(eth_fields),
     .dissect = eth_dissect,
     .summary = eth_summary,
+    .link_summary = eth_link_summary,
     .bindings = eth_bindings,
     .nbindings = sizeof eth_bindings / sizeof eth_bindings[0],
 };

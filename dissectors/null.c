@@ -53,6 +53,32 @@ static void null_summary(const record_t *r, const layer_t *l, outbuf_t *ob)
     ob_u64(ob, fam);
 }
 
+/* -e, as tcpdump 4.99 (print-null.c): "AF IPv4 (2), length 88", with
+ * tcpdump's names of the BSD address families. */
+static void null_link_summary(const record_t *r, const layer_t *l, link_ctx_t *lc, outbuf_t *ob)
+{
+    uint64_t fam = 0;
+    layer_uint(r, l, NULL_FAMILY, &fam);
+    const char *name;
+    switch (fam) {
+    case 2: name = "IPv4"; break;
+    case 6: name = "NS"; break;
+    case 7: name = "ISO"; break;
+    case 16: name = "Appletalk"; break;
+    case 23: name = "IPX"; break;
+    case 24: case 28: case 30: name = "IPv6"; break;
+    default: name = "Unknown"; break;
+    }
+    ob_puts(ob, "AF ");
+    ob_puts(ob, name);
+    ob_puts(ob, " (");
+    ob_u64(ob, fam);
+    ob_puts(ob, "), length ");
+    ob_u64(ob, r->len);
+    lc->length = r->len > 4 ? r->len - 4 : 0;
+    lc->sep = ": ";
+}
+
 static const binding_t null_bindings[] = {
     {TBL_LINKTYPE, LINKTYPE_NULL},
     {TBL_LINKTYPE, LINKTYPE_LOOP},
@@ -67,6 +93,7 @@ const dissector_t dissector_null = {
     .nfields = NFIELDS(null_fields),
     .dissect = null_dissect,
     .summary = null_summary,
+    .link_summary = null_link_summary,
     .bindings = null_bindings,
     .nbindings = 2,
 };

@@ -78,6 +78,57 @@ void sll_summary(const record_t *r, const layer_t *l, outbuf_t *ob)
     }
 }
 
+/* -e, as tcpdump 4.99 (print-sll.c): the packet type as tcpdump names
+ * it, right-aligned in 3 columns for SLL ("Out", " In"), left-aligned
+ * for SLL2, whose interface index follows; the address when it is 6
+ * bytes, the protocol and the frame's length: " In 02:53:54:00:00:01
+ * ethertype IPv4 (0x0800), length 98".  (tcpdump puts the name of the
+ * interface before an SLL2 header, as the machine reading the file
+ * names that index; strata shows the index alone.) */
+void sll_link_summary(const record_t *r, const layer_t *l, link_ctx_t *lc, outbuf_t *ob)
+{
+    static const char *const names[] = {"In", "B", "M", "P", "Out"};
+    bool v2 = l->proto->id == PROTO_sll2;
+    uint64_t pt = 5, ifindex = 0;
+    layer_uint(r, l, SLL_PKTTYPE, &pt);
+    const char *name = pt < 5 ? names[pt] : "?";
+    size_t n = strlen(name);
+    if (!v2)
+        ob_write(ob, "   ", 3 - n);
+    ob_puts(ob, name);
+    if (v2) {
+        ob_write(ob, "   ", 4 - n);
+        layer_uint(r, l, SLL_IFINDEX, &ifindex);
+        ob_puts(ob, "ifindex ");
+        ob_u64(ob, ifindex);
+    }
+    ob_putc(ob, ' ');
+    const field_t *src = layer_field(r, l, SLL_SRC);
+    if (src) {
+        ob_mac(ob, src->v.b);
+        ob_putc(ob, ' ');
+    }
+    uint64_t type = 0;
+    layer_uint(r, l, SLL_TYPE, &type);
+    if (type == 0x0001) {
+        ob_puts(ob, "802.3");
+    } else if (type == SLL_PROTO_802_2) {
+        ob_puts(ob, "802.2");
+    } else if (type <= 1500) {
+        ob_puts(ob, "ethertype Unknown (0x");
+        ob_hex(ob, type, 4);
+        ob_putc(ob, ')');
+    } else {
+        put_ethertype_tcpdump(ob, (uint32_t)type);
+    }
+    ob_puts(ob, ", length ");
+    ob_u64(ob, r->len);
+    uint32_t hdr = v2 ? 20 : 16;
+    lc->length = r->len > hdr ? r->len - hdr : 0;
+    lc->cooked = true;
+    lc->sep = ": ";
+}
+
 static const binding_t sll_bindings[] = {
     {TBL_LINKTYPE, 113},
 };
@@ -91,6 +142,7 @@ const dissector_t dissector_sll = {
     .nfields = NFIELDS(sll_fields),
     .dissect = sll_dissect,
     .summary = sll_summary,
+    .link_summary = sll_link_summary,
     .bindings = sll_bindings,
     .nbindings = 1,
 };

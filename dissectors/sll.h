@@ -16,5 +16,6 @@ extern const field_def_t sll_fields[SLL_NFIELDS];
 const char *sll_pkttype_name(uint32_t t);
 void sll_dispatch(dctx_t *x, cursor_t *c, uint16_t arphrd, uint16_t proto);
 void sll_summary(const record_t *r, const layer_t *l, outbuf_t *ob);
+void sll_link_summary(const record_t *r, const layer_t *l, link_ctx_t *lc, outbuf_t *ob);
 
 #endif

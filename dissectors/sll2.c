@@ -41,6 +41,7 @@ const dissector_t dissector_sll2 = {
     .nfields = NFIELDS(sll_fields),
     .dissect = sll2_dissect,
     .summary = sll_summary,
+    .link_summary = sll_link_summary,
     .bindings = sll2_bindings,
     .nbindings = 1,
 };

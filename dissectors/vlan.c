@@ -48,6 +48,38 @@ static void vlan_summary(const record_t *r, const layer_t *l, outbuf_t *ob)
     ob_u64(ob, pcp);
 }
 
+/* -e, as tcpdump 4.99: "vlan 100, p 0[, DEI], " and the type inside,
+ * "ethertype IPv4 (0x0800)", then ", "; an 802.3 length inside shows as
+ * "802.3" run into the LLC text that follows, as tcpdump prints it.
+ * Behind Linux SLL the type has no number (print-sll.c): "ethertype
+ * IPv4". */
+static void vlan_link_summary(const record_t *r, const layer_t *l, link_ctx_t *lc, outbuf_t *ob)
+{
+    uint64_t id = 0, pcp = 0, dei = 0;
+    layer_uint(r, l, VLAN_ID, &id);
+    layer_uint(r, l, VLAN_PCP, &pcp);
+    layer_uint(r, l, VLAN_DEI, &dei);
+    const field_t *len = layer_field(r, l, VLAN_LENGTH), *t = layer_field(r, l, VLAN_TYPE);
+    lc->length = lc->length > 4 ? lc->length - 4 : 0;
+    ob_puts(ob, "vlan ");
+    ob_u64(ob, id);
+    ob_puts(ob, ", p ");
+    ob_u64(ob, pcp);
+    ob_puts(ob, dei ? ", DEI, " : ", ");
+    if (len && len->v.u < lc->length)
+        lc->length = (uint32_t)len->v.u;
+    lc->sep = ", ";
+    if (lc->cooked) {
+        ob_puts(ob, "ethertype ");
+        ob_puts(ob, len || !t ? "Unknown" : ethertype_tcpdump_name((uint32_t)t->v.u));
+    } else if (len) {
+        ob_puts(ob, "802.3");
+        lc->sep = "";
+    } else if (t) {
+        put_ethertype_tcpdump(ob, (uint32_t)t->v.u);
+    }
+}
+
 static const binding_t vlan_bindings[] = {
     {TBL_ETHERTYPE, 0x8100}, /* 802.1Q */
     {TBL_ETHERTYPE, 0x88a8}, /* 802.1ad */
@@ -63,6 +95,7 @@ const dissector_t dissector_vlan = {
     .nfields = NFIELDS(vlan_fields),
     .dissect = vlan_dissect,
     .summary = vlan_summary,
+    .link_summary = vlan_link_summary,
     .bindings = vlan_bindings,
     .nbindings = sizeof vlan_bindings / sizeof vlan_bindings[0],
 };

@@ -35,6 +35,19 @@ typedef struct binding {
 
 typedef struct dctx dctx_t;
 
+/* What the -e text of one link header needs from the headers before it
+ * (tcpdump passes the same down its link printers): the frame's length
+ * on the wire still ahead, cut by an 802.3 length field, and where the
+ * chain started. */
+typedef struct link_ctx {
+    uint32_t length;      /* bytes on the wire from this header on */
+    bool cooked;          /* the chain started at Linux SLL/SLL2 */
+    /* what goes between this header's text and whatever follows it
+     * (": ", ", ", or "" as after an 802.1Q tag's "802.3"); not written
+     * when nothing follows */
+    const char *sep;
+} link_ctx_t;
+
 /* Every dissector's index, in the order of dissectors/dissectors.def. */
 enum proto_id {
 #define DISSECTOR(n) PROTO_##n,
@@ -57,6 +70,12 @@ typedef struct dissector {
     int (*dissect)(dctx_t *ctx, cursor_t *c);
     /* One-line summary of a dissected layer, from its fields only. */
     void (*summary)(const record_t *r, const layer_t *l, outbuf_t *ob);
+    /* Link layers, for -e: the header as tcpdump -e prints it ("SRC >
+     * DST, ethertype IPv4 (0x0800), length 74"), from the fields only,
+     * setting lc->sep to what separates it from the text that follows.
+     * Called on a layer whose status is ok, in order from the first; lc
+     * carries the state along the chain. */
+    void (*link_summary)(const record_t *r, const layer_t *l, link_ctx_t *lc, outbuf_t *ob);
     const binding_t *bindings;
     unsigned nbindings;
     /* Optional heuristic: may this payload be ours?  Tried, in registry
@@ -341,6 +360,10 @@ static inline bool dx_pseudo_sum(const dctx_t *x, uint8_t proto, uint32_t len, u
 
 /* Name helpers shared by several dissectors (static strings, or NULL). */
 const char *ethertype_name(uint32_t type);
+/* For -e: tcpdump's own name of an EtherType, "Unknown" when it has none,
+ * and the "ethertype NAME (0xTTTT)" it prints. */
+const char *ethertype_tcpdump_name(uint32_t type);
+void put_ethertype_tcpdump(outbuf_t *ob, uint32_t type);
 const char *ipproto_name(uint32_t proto);
 /* "well-known: http", "registered", "dynamic", ... (RFC 6335 classes) */
 const char *port_note(uint32_t port);

@@ -28,7 +28,11 @@ struct options {
     const char *read_file;
     uint64_t count; /* 0: no limit */
     enum mode mode;
-    bool hex;
+    bool hex;          /* -x (-xx the same: it shows the whole frame) */
+    unsigned xhex;     /* -X: 1, -XX: 2 (with the link-level header) */
+    unsigned ascii;    /* -A: 1, -AA: 2 */
+    bool link;         /* -e */
+    bool line_buffered; /* -l */
     bool stats; /* end-of-run statistics on stderr */
     enum color_when color;
     unsigned t_count;
@@ -54,10 +58,17 @@ static void usage(FILE *out)
           "  -v               layered view: one line per OSI layer with its fields\n"
           "  --json           JSON Lines, one object per packet (see the man page)\n"
           "  -x               hex and ASCII of each packet, bytes marked by layer\n"
+          "  -X, -XX          tcpdump's hex and ASCII dump after each line, from the\n"
+          "                   network layer on (-XX: from the link-level header)\n"
+          "  -A, -AA          the packet's bytes as ASCII text after each line (-AA:\n"
+          "                   with the link-level header)\n"
+          "  -e               the link-level header on each line, as tcpdump -e\n"
           "  -q               shorter lines: only the innermost protocol's summary\n"
-          "  -t               no timestamp; -tt seconds since the epoch;\n"
-          "                   -tttt date and time (default: local time of day)\n"
-          "  -n               accepted for tcpdump habits (strata never resolves names)\n"
+          "  -t               no timestamp; -tt seconds since the epoch; -ttt time since\n"
+          "                   the previous packet; -tttt date and time; -ttttt time\n"
+          "                   since the first packet (default: local time of day)\n"
+          "  -l               write each packet's output at once (strata ... | grep)\n"
+          "  -n, -N           accepted for tcpdump habits (strata never resolves names)\n"
           "  -K               verify no checksum (IPv4, ICMP, TCP, UDP)\n"
           "  -S               absolute TCP sequence numbers (default: relative, as tcpdump)\n"
           "  --color=WHEN     colour by layer: auto (default), always, never;\n"
@@ -89,6 +100,29 @@ static char *join_args(int argc, char **argv)
     return s;
 }
 
+/* One line for an option getopt refused: unknown, or without its
+ * argument.  A short one is optopt; a long one is the word getopt has
+ * just passed (optopt is then 0, or the option's value), unless a short
+ * option in the middle of a cluster failed, which leaves optind at its
+ * own word. */
+static void bad_option(int argc, char **argv, bool missing)
+{
+    const char *word = optind > 0 && optind <= argc ? argv[optind - 1] : "";
+    const char *here = optind < argc ? argv[optind] : "";
+    bool in_cluster = optopt > 0 && optopt < 128 && here[0] == '-' && here[1] != '-' &&
+                      strchr(here + 1, optopt);
+    bool long_opt = strncmp(word, "--", 2) == 0 && !in_cluster;
+    const char *what = missing ? "needs an argument" : long_opt && optopt ? "takes no argument"
+                                                                            : "is unknown";
+    if (long_opt) {
+        const char *eq = strchr(word, '=');
+        fprintf(stderr, "strata: option %.*s %s (see strata --help)\n",
+                eq && !missing ? (int)(eq - word) : (int)strlen(word), word, what);
+    } else {
+        fprintf(stderr, "strata: option -%c %s (see strata --help)\n", optopt, what);
+    }
+}
+
 static int parse_options(int argc, char **argv, struct options *o)
 {
     enum { OPT_JSON = 256, OPT_COLOR, OPT_VERSION, OPT_NO_STATS, OPT_FLOWS, OPT_FLOWS_ONLY,
@@ -111,9 +145,15 @@ static int parse_options(int argc, char **argv, struct options *o)
     memset(o, 0, sizeof *o);
     o->stats = true;
     int c, rc;
-    /* '+': options stop at the first word of the filter expression */
-    while ((c = getopt_long(argc, argv, "+r:c:vxqtnhKS" LIVE_SHORTOPTS, longopts, NULL)) != -1) {
+    opterr = 0; /* our own one-line messages below */
+    /* '+': options stop at the first word of the filter expression;
+     * ':': a missing argument is told apart from an unknown option */
+    while ((c = getopt_long(argc, argv, "+:r:c:vxXAeqtnNlhKS" LIVE_SHORTOPTS, longopts, NULL)) != -1) {
         switch (c) {
+        case '?':
+        case ':':
+            bad_option(argc, argv, c == ':');
+            return 2;
         case 'r': o->read_file = optarg; break;
         case 'c': {
             char *end;
@@ -129,9 +169,20 @@ static int parse_options(int argc, char **argv, struct options *o)
         case 'v': o->mode = o->mode == MODE_JSON ? MODE_JSON : MODE_VERBOSE; break;
         case OPT_JSON: o->mode = MODE_JSON; break;
         case 'x': o->hex = true; break;
+        case 'X': o->xhex++; break;
+        case 'A': o->ascii++; break;
+        case 'e': o->link = true; break;
+        case 'l': o->line_buffered = true; break;
         case 'q': o->quiet = true; break;
-        case 't': o->t_count++; break;
-        case 'n': break;
+        case 't':
+            if (++o->t_count > 5) {
+                fputs("strata: only -t, -tt, -ttt, -tttt and -ttttt are supported\n", stderr);
+                return 2;
+            }
+            break;
+        case 'n': /* strata never resolves addresses or ports */
+        case 'N': /* nor prints host names to shorten */
+            break;
         case 'K': o->no_checksums = true; break;
         case 'S': o->absolute_seq = true; break;
         case 'h': usage(stdout); exit(0);
@@ -194,11 +245,17 @@ static int parse_options(int argc, char **argv, struct options *o)
     if (o->quiet && o->flow.flows)
         o->flows_only = true;
     o->flow.json = o->mode == MODE_JSON;
-    if (o->hex && o->mode == MODE_JSON) {
-        fputs("strata: -x cannot be combined with --json (JSON Lines must stay one object per line)\n",
-              stderr);
+    if ((o->hex || o->xhex || o->ascii) && o->mode == MODE_JSON) {
+        fprintf(stderr,
+                "strata: -%c cannot be combined with --json (JSON Lines must stay one object per line)\n",
+                o->xhex ? 'X' : o->hex ? 'x' : 'A');
         return 2;
     }
+    /* tcpdump's precedence: -X over -x over -A */
+    if (o->xhex)
+        o->hex = false;
+    if (o->xhex || o->hex)
+        o->ascii = 0;
     if (optind < argc) {
         o->filter = join_args(argc - optind, argv + optind);
         if (!o->filter) {
@@ -245,7 +302,7 @@ struct run {
     bool print;              /* render each packet (not with --flows-only) */
     outbuf_t ob;
     render_ctx_t rctx;
-    bool flush_each;         /* stdout is a terminal */
+    bool flush_each;         /* stdout is a terminal, or -l */
     stats_t st;
     uint64_t handled;        /* packets through handle_packet */
     bool files_full;         /* -G with -W made its last file */
@@ -296,8 +353,10 @@ static int handle_packet(void *user, const cap_packet_t *pkt)
             ob_flush(&run->ob);
             note_unknown_linktype(run->src.name, pkt->linktype, run->unknown_lt, &run->nunknown);
         }
-        if (!run->print)
+        if (!run->print) {
+            render_ts_seen(&run->rctx, rec->ts_sec, rec->ts_nsec);
             return o->count && run->handled >= o->count;
+        }
         switch (o->mode) {
         case MODE_LINE: render_line(&run->ob, &run->rctx, rec); break;
         case MODE_VERBOSE: render_verbose(&run->ob, &run->rctx, rec); break;
@@ -307,7 +366,12 @@ static int handle_packet(void *user, const cap_packet_t *pkt)
             render_hex(&run->ob, &run->rctx, rec);
             if (o->mode == MODE_LINE)
                 ob_putc(&run->ob, '\n');
+        } else if (o->xhex) {
+            render_hex_ascii(&run->ob, &run->rctx, rec, o->xhex > 1);
+        } else if (o->ascii) {
+            render_ascii(&run->ob, rec, o->ascii > 1);
         }
+        render_ts_seen(&run->rctx, rec->ts_sec, rec->ts_nsec);
         if (run->flush_each)
             ob_flush(&run->ob);
         if (run->ob.failed)
@@ -379,7 +443,11 @@ static int end_of_run(struct run *run)
     const struct options *o = run->o;
     char err[768];
     /* the flow summary after the last packet (its own errors are printed
-     * by flow_report and make the exit status non-zero) */
+     * by flow_report and make the exit status non-zero); with -ttt its
+     * start times count from the first packet too, as with -ttttt (a gap
+     * from the last packet shown would mean nothing there) */
+    if (run->rctx.ts_style == TS_DELTA)
+        run->rctx.ts_style = TS_SINCE_FIRST;
     bool flows_failed = run->flows && (o->flow.flows || o->flow.ladder_id) &&
                         flow_report(run->flows, &o->flow, &run->ob, &run->rctx, run->src.name) < 0;
     ob_flush(&run->ob);
@@ -461,10 +529,13 @@ int main(int argc, char **argv)
     render_ctx_init(&run.rctx);
     run.rctx.quiet = o.quiet;
     run.rctx.color = use_color(&o);
-    run.rctx.ts_style = o.t_count == 0 ? TS_LOCAL : o.t_count == 1 ? TS_NONE : o.t_count == 2 ? TS_EPOCH : TS_DATE;
+    static const enum ts_style ts_styles[6] = {TS_LOCAL, TS_NONE, TS_EPOCH, TS_DELTA, TS_DATE,
+                                               TS_SINCE_FIRST};
+    run.rctx.ts_style = ts_styles[o.t_count];
+    run.rctx.link = o.link;
     if (run.src.nano_shown)
         run.rctx.ts_digits = 9;
-    run.flush_each = isatty(STDOUT_FILENO) == 1;
+    run.flush_each = o.line_buffered || isatty(STDOUT_FILENO) == 1;
 
     if (capture_is_live(run.src.cap))
         read_interface(&run);

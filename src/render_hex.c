@@ -116,3 +116,102 @@ void render_hex(outbuf_t *ob, const render_ctx_t *rc, const record_t *r)
         dump(ob, rc, r, s, src->data, src->len);
     }
 }
+
+/* ---- -X, -A: tcpdump's formats ---------------------------------------- */
+
+/* Where the link-level header ends: after the link layers the frame
+ * starts with (Ethernet, its 802.1Q tags, LLC/SNAP, Linux SLL ...), as
+ * tcpdump's link printers count it. */
+static uint32_t link_header_len(const record_t *r)
+{
+    uint32_t end = 0;
+    for (unsigned i = 0; i < r->nlayers; i++) {
+        const layer_t *l = &r->layers[i];
+        if (l->depth || l->src || l->osi != 2)
+            break;
+        end = l->off + l->len;
+    }
+    return end;
+}
+
+/* tcpdump's "graphic" characters: printable ASCII but the space */
+static bool is_graph(uint8_t c)
+{
+    return c > 0x20 && c < 0x7f;
+}
+
+#define XHEX_WIDTH 40 /* tcpdump: 8 groups of " xxxx" */
+
+/* One line of -X, tcpdump's hex_and_ascii_print: "\t0x0010:  4500 0054
+ * ...  E..T..", the hex padded to 40 columns (colours by layer, when
+ * on, take no column). */
+static void xline(outbuf_t *ob, const render_ctx_t *rc, const record_t *r, uint32_t off,
+                  uint32_t n, uint32_t shown_off)
+{
+    ob_puts(ob, "\t0x");
+    ob_hex(ob, shown_off, 4);
+    ob_puts(ob, ": ");
+    int owner[HEX_PER_LINE];
+    for (uint32_t k = 0; k < n; k++)
+        owner[k] = rc->color ? owner_of(r, 0, off + k) : -1;
+    int cur = -2;
+    for (uint32_t k = 0; k < n; k++) {
+        if (k % 2 == 0)
+            ob_putc(ob, ' ');
+        if (rc->color && owner[k] != cur) {
+            ob_puts(ob, owner[k] >= 0 ? layer_color(&r->layers[owner[k]]) : COLOR_RESET);
+            cur = owner[k];
+        }
+        ob_hex8(ob, r->data[off + k]);
+    }
+    if (rc->color && cur != -2)
+        ob_puts(ob, COLOR_RESET);
+    unsigned width = n / 2 * 5 + (n % 2) * 3;
+    for (unsigned w = width; w < XHEX_WIDTH + 2; w++)
+        ob_putc(ob, ' ');
+    cur = -2;
+    for (uint32_t k = 0; k < n; k++) {
+        if (rc->color && owner[k] != cur) {
+            ob_puts(ob, owner[k] >= 0 ? layer_color(&r->layers[owner[k]]) : COLOR_RESET);
+            cur = owner[k];
+        }
+        uint8_t ch = r->data[off + k];
+        ob_putc(ob, is_graph(ch) ? (char)ch : '.');
+    }
+    if (rc->color && cur != -2)
+        ob_puts(ob, COLOR_RESET);
+    ob_putc(ob, '\n');
+}
+
+void render_hex_ascii(outbuf_t *ob, const render_ctx_t *rc, const record_t *r, bool link)
+{
+    uint32_t start = link ? 0 : link_header_len(r);
+    if (start >= r->caplen)
+        return;
+    for (uint32_t off = start; off < r->caplen; off += HEX_PER_LINE) {
+        uint32_t n = r->caplen - off < HEX_PER_LINE ? r->caplen - off : HEX_PER_LINE;
+        xline(ob, rc, r, off, n, off - start);
+    }
+}
+
+/* -A, tcpdump's ascii_print: printable characters, tabs, spaces and
+ * newlines as they are, anything else as '.', and a carriage return
+ * dropped where a newline follows it (or where it ends the data, or
+ * all but ends it). */
+void render_ascii(outbuf_t *ob, const record_t *r, bool link)
+{
+    uint32_t start = link ? 0 : link_header_len(r);
+    if (start >= r->caplen)
+        return;
+    const uint8_t *p = r->data;
+    for (uint32_t i = start; i < r->caplen; i++) {
+        uint8_t ch = p[i];
+        if (ch == '\r') {
+            if (r->caplen - i - 1 > 1 && p[i + 1] != '\n')
+                ob_putc(ob, '.');
+        } else {
+            ob_putc(ob, is_graph(ch) || ch == '\t' || ch == ' ' || ch == '\n' ? (char)ch : '.');
+        }
+    }
+    ob_putc(ob, '\n');
+}

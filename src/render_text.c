@@ -73,6 +73,53 @@ static void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
     *y = (int64_t)yoe + era * 400 + (*m <= 2);
 }
 
+/* -ttt, -ttttt: the time since the previous or the first packet, as
+ * tcpdump 4.99 prints it: a sign ('-' when earlier, else a space), then
+ * hours, minutes and seconds of the day that many seconds after the
+ * epoch (a gap of a day or more wraps), then the fraction.  The gap is
+ * taken between the times as shown (microseconds, unless nanoseconds are
+ * shown), as tcpdump reads them. */
+static void put_delta(outbuf_t *ob, const render_ctx_t *rc, int64_t sec, uint32_t nsec)
+{
+    int64_t rsec = sec;
+    uint32_t rnsec = nsec;
+    if (rc->ts_seen) {
+        rsec = rc->ts_style == TS_DELTA ? rc->prev_sec : rc->first_sec;
+        rnsec = rc->ts_style == TS_DELTA ? rc->prev_nsec : rc->first_nsec;
+    }
+    bool nano = rc->ts_digits == 9;
+    int64_t unit = nano ? 1000000000 : 1000000;
+    int64_t frac = nano ? (int64_t)(nsec % 1000000000u) - (int64_t)(rnsec % 1000000000u)
+                        : (int64_t)(nsec / 1000 % 1000000u) - (int64_t)(rnsec / 1000 % 1000000u);
+    int64_t ds;
+    if (__builtin_sub_overflow(sec, rsec, &ds))
+        ds = sec < rsec ? INT64_MIN + 1 : INT64_MAX;
+    if (frac < 0) {
+        frac += unit;
+        ds = ds == INT64_MIN ? ds : ds - 1;
+    }
+    /* now the gap is ds + frac/unit, with 0 <= frac < unit */
+    uint64_t secs = (uint64_t)ds;
+    char sign = ' ';
+    if (ds < 0) {
+        sign = '-';
+        secs = (uint64_t)(-(ds + 1)) + (frac == 0);
+        frac = frac ? unit - frac : 0;
+    }
+    unsigned sod = (unsigned)(secs % 86400);
+    char t[19];
+    t[0] = sign;
+    put_digits(t + 3, sod / 3600, 2);
+    t[3] = ':';
+    put_digits(t + 6, sod / 60 % 60, 2);
+    t[6] = ':';
+    put_digits(t + 9, sod % 60, 2);
+    t[9] = '.';
+    unsigned nd = nano ? 9 : 6;
+    put_digits(t + 10 + nd, (uint32_t)frac, nd);
+    ob_write(ob, t, 10 + nd);
+}
+
 void render_ts(outbuf_t *ob, render_ctx_t *rc, int64_t sec, uint32_t nsec)
 {
     switch (rc->ts_style) {
@@ -81,6 +128,10 @@ void render_ts(outbuf_t *ob, render_ctx_t *rc, int64_t sec, uint32_t nsec)
     case TS_EPOCH:
         ob_i64(ob, sec);
         put_frac(ob, rc, nsec);
+        return;
+    case TS_DELTA:
+    case TS_SINCE_FIRST:
+        put_delta(ob, rc, sec, nsec);
         return;
     case TS_LOCAL:
     case TS_DATE:
@@ -207,17 +258,46 @@ static void put_flow_suffix(outbuf_t *ob, const record_t *r)
     }
 }
 
+/* -e: the link-level headers as tcpdump -e prints them, from the first
+ * layer on while each is a link layer with an -e text that was read
+ * whole (a raw IP frame, which has none, shows "ip" as tcpdump's does).
+ * Returns the index of the first layer left to the rest of the line;
+ * *sep is what goes before that rest (NULL: nothing was written). */
+static unsigned put_link_headers(outbuf_t *ob, const record_t *r, const char **sep)
+{
+    link_ctx_t lc = {.length = r->len, .sep = NULL};
+    unsigned i = 0;
+    for (; i < r->nlayers; i++) {
+        const layer_t *l = &r->layers[i];
+        if (l->depth || l->osi != 2 || !l->proto->link_summary || l->status != LS_OK)
+            break;
+        if (lc.sep)
+            ob_puts(ob, lc.sep);
+        l->proto->link_summary(r, l, &lc, ob);
+    }
+    if (i == 0 && r->nlayers && r->layers[0].osi == 3 && !r->unknown_linktype) {
+        ob_puts(ob, "ip");
+        lc.sep = ": ";
+    }
+    *sep = lc.sep;
+    return i;
+}
+
 /* One line: timestamp, "IP src.port > dst.port:" from the outermost
  * network layer and the transport ports, then the summaries of the
  * layers above the network layer, the innermost last.  With -q only the
  * innermost summary.  A frame without a network layer shows its link
- * layers' summaries instead. */
+ * layers' summaries instead.  With -e the link-level headers come first,
+ * as tcpdump -e shows them, and "IP " is left out as tcpdump leaves it
+ * out (the EtherType just said it). */
 void render_line(outbuf_t *ob, render_ctx_t *rc, const record_t *r)
 {
     if (rc->ts_style != TS_NONE) {
         render_ts(ob, rc, r->ts_sec, r->ts_nsec);
         ob_putc(ob, ' ');
     }
+    const char *link_sep = NULL;
+    unsigned from = rc->link ? put_link_headers(ob, r, &link_sep) : 0;
     int net = -1;
     for (unsigned i = 0; i < r->nlayers; i++) {
         if (r->layers[i].osi >= 3 && r->layers[i].depth == 0) {
@@ -231,9 +311,8 @@ void render_line(outbuf_t *ob, render_ctx_t *rc, const record_t *r)
     }
     if (net < 0) {
         /* link layers only (or data on an unknown link type) */
-        for (unsigned i = 0; i < r->nlayers; i++) {
-            if (i)
-                ob_puts(ob, ": ");
+        for (unsigned i = from; i < r->nlayers; i++) {
+            ob_puts(ob, i > from ? ": " : link_sep ? link_sep : "");
             put_summary(ob, r, &r->layers[i]);
         }
         if (r->unknown_linktype) {
@@ -254,7 +333,10 @@ void render_line(outbuf_t *ob, render_ctx_t *rc, const record_t *r)
         const field_t *sp = tl && tl->depth == 0 ? layer_role(r, tl, ROLE_SRC_PORT) : NULL;
         const field_t *dp = tl && tl->depth == 0 ? layer_role(r, tl, ROLE_DST_PORT) : NULL;
         bool ports = sp && dp;
-        ob_puts(ob, src->type == FT_IPV4 ? "IP " : "IP6 ");
+        if (link_sep)
+            ob_puts(ob, link_sep);
+        else
+            ob_puts(ob, src->type == FT_IPV4 ? "IP " : "IP6 ");
         put_addr(ob, src);
         if (ports) {
             ob_putc(ob, '.');
@@ -280,6 +362,8 @@ void render_line(outbuf_t *ob, render_ctx_t *rc, const record_t *r)
         if (r->layers[i].depth == 0)
             last = i;
     bool any = false;
+    if (!ip && link_sep)
+        ob_puts(ob, link_sep);
     for (unsigned i = rc->quiet ? last : first; i < r->nlayers; i++) {
         const layer_t *l = &r->layers[i];
         if (l->depth)
@@ -449,7 +533,8 @@ void render_verbose(outbuf_t *ob, render_ctx_t *rc, const record_t *r)
 {
     ob_puts(ob, "frame ");
     ob_u64(ob, r->frame);
-    ob_puts(ob, ": ");
+    /* a gap (-ttt, -ttttt) brings its sign, a space when positive */
+    ob_puts(ob, rc->ts_style == TS_DELTA || rc->ts_style == TS_SINCE_FIRST ? ":" : ": ");
     enum ts_style saved = rc->ts_style;
     if (saved == TS_NONE || saved == TS_LOCAL)
         rc->ts_style = TS_DATE;

@@ -130,5 +130,116 @@ PY
 bad_labels=$("$strata" --no-stats -v -r "$tmp/big.pcap" | grep -E '^  L[1-7] ' | awk 'substr($0, 19, 1) != "[" || substr($0, 32, 1) != " " || substr($0, 33, 1) == " "' | wc -l)
 [ "$bad_labels" -eq 0 ] && ok "-v labels aligned across buffer flushes" || bad "-v labels aligned" "$bad_labels misaligned"
 
+# ---- tcpdump's output options (-e, -A, -X, -ttt, -ttttt, -l, -N) -----------
+# Where the format is tcpdump's, the text is compared with tcpdump's own on
+# the same capture: for -e the link-level part of each line, for -A and -X
+# the lines under each packet, for -ttt and -ttttt the timestamp column.
+cmp_tcpdump() { # link|payload|time CAPTURE OPTION...
+    local what=$1 capf=$2
+    shift 2
+    if ! command -v tcpdump >/dev/null; then
+        ok "$*: $(basename "$capf") (skipped: no tcpdump)"
+        return
+    fi
+    if out=$(python3 - "$strata" "$what" "$capf" "$@" <<'PY' 2>&1
+import os, re, subprocess, sys
+strata, what, cap, opts = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
+env = dict(os.environ, TZ="UTC")
+nano = ["--nano"] if "nano" in cap else []
+t = subprocess.run(["tcpdump", "-nn"] + nano + opts + ["-r", cap], capture_output=True, env=env)
+s = subprocess.run([strata, "--no-stats", "--color=never"] + opts + ["-r", cap], capture_output=True, env=env)
+assert s.returncode == 0, s.stderr
+t, s = t.stdout.decode("latin1"), s.stdout.decode("latin1")
+head = re.compile(r"^([- ]\d\d|\d\d):\d\d:\d\d\.\d{6,9} ")
+def packets(out):  # [(line, [lines under it])]
+    p = []
+    for line in out.split("\n"):
+        if head.match(line):
+            p.append((line, []))
+        elif p and (line or p[-1][1]):
+            p[-1][1].append(line)
+    return p
+tp, sp = packets(t), packets(s)
+assert len(tp) == len(sp) and tp, "%d packets, tcpdump %d" % (len(sp), len(tp))
+for i, ((tl, tu), (sl, su)) in enumerate(zip(tp, sp), 1):
+    if what == "link":
+        m = re.match(r"^(\S+ )(\S+\s+(?=\S+\s+ifindex))?(.*?length \d+: (?:vlan [^,]*, p \d+, (?:DEI, )?ethertype [^,]*, )*)", tl)
+        want = m.group(1) + m.group(3)  # SLL2: without tcpdump's interface name
+        assert sl.startswith(want) and not sl[len(want):].startswith("IP"), "packet %d:\n%s\n%s" % (i, tl, sl)
+    elif what == "time":
+        assert sl.split(" ")[:2] == tl.split(" ")[:2], "packet %d: %r, tcpdump %r" % (i, sl[:20], tl[:20])
+    else:
+        assert su == tu, "packet %d:\n%s\ntcpdump:\n%s" % (i, "\n".join(su), "\n".join(tu))
+print(len(sp))
+PY
+    ); then
+        ok "$*: as tcpdump on $(basename "$capf") ($out packets)"
+    else
+        bad "$*: as tcpdump on $(basename "$capf")" "$out"
+    fi
+}
+for c in http vlan any-sll2 loopback arp; do
+    cmp_tcpdump link "$root/captures/$c.pcap" -e
+done
+for o in -A -AA -X -XX; do
+    cmp_tcpdump payload "$cap" "$o"
+done
+cmp_tcpdump payload "$root/captures/vlan.pcap" -X
+cmp_tcpdump payload "$root/captures/dns-udp.pcap" -A
+for t in -ttt -ttttt; do
+    cmp_tcpdump time "$cap" "$t"
+    cmp_tcpdump time "$root/captures/nano.pcap" "$t"
+    cmp_tcpdump time "$root/captures/tcp-lossy-download.pcap" "$t"
+done
+out=$("$strata" --no-stats -e -r "$cap" -c 1)
+[ "${out#*:*:* }" = "02:53:54:00:00:01 > 02:53:54:00:00:02, ethertype IPv4 (0x0800), length 74: 10.99.0.1.55672 > 10.99.0.2.80: ${out#*10.99.0.2.80: }" ] \
+    && ok "-e: the link-level header, then the addresses without 'IP '" || bad "-e first line" "$out"
+# -X wins over -x and -A, as in tcpdump; none of them with --json
+[ "$("$strata" --no-stats -X -x -A -r "$cap")" = "$("$strata" --no-stats -X -r "$cap")" ] \
+    && ok "-X takes precedence over -x and -A" || bad "-X precedence"
+[ "$("$strata" --no-stats -xx -r "$cap")" = "$("$strata" --no-stats -x -r "$cap")" ] \
+    && ok "-xx is -x" || bad "-xx is -x"
+for o in -X -A; do
+    out=$("$strata" --no-stats --json "$o" -r "$cap" 2>&1 >/dev/null); rc=$?
+    [ $rc -eq 2 ] && [ "$(echo "$out" | wc -l)" -eq 1 ] && ok "$o --json refused: $out" || bad "$o --json" "rc=$rc: $out"
+done
+# -n, -nn, -N: accepted, and change nothing
+want=$("$strata" --no-stats -r "$cap" | md5sum)
+for o in -n -nn -N -nN; do
+    [ "$("$strata" --no-stats "$o" -r "$cap" | md5sum)" = "$want" ] && ok "$o changes nothing" || bad "$o changes nothing"
+done
+# more t's than tcpdump knows, an unknown option, a missing argument: one
+# line, exit status 2
+for args in "-tttttt" "-9" "-x9" "-9x" "--no-such-option" "-c"; do
+    # shellcheck disable=SC2086
+    out=$("$strata" --no-stats -r "$cap" $args 2>&1 >/dev/null); rc=$?
+    [ $rc -eq 2 ] && [ "$(echo "$out" | wc -l)" -eq 1 ] && echo "$out" | grep -q "^strata: " \
+        && ok "$args refused: $out" || bad "$args refused in one line" "rc=$rc: $out"
+done
+# -l: each packet's line comes out before strata has the next packet (a
+# capture fed packet by packet through a pipe, each line awaited)
+if python3 - "$strata" "$cap" <<'PY'
+import os, select, subprocess, sys
+strata, cap = sys.argv[1], sys.argv[2]
+data = open(cap, "rb").read()
+recs, off = [], 24
+while off < len(data):
+    n = int.from_bytes(data[off + 8:off + 12], "little")
+    recs.append(data[off:off + 16 + n])
+    off += 16 + n
+p = subprocess.Popen([strata, "--no-stats", "-l", "-r", "-"], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+p.stdin.write(data[:24])
+for i, rec in enumerate(recs[:5], 1):
+    p.stdin.write(rec)
+    p.stdin.flush()
+    if not select.select([p.stdout], [], [], 5)[0]:
+        sys.exit("no line for packet %d while strata waits for packet %d" % (i, i + 1))
+    line = p.stdout.readline()
+    assert line.count(b"\n") == 1, line
+p.stdin.close()
+p.wait()
+PY
+then ok "-l: every line is written before the next packet arrives"; else bad "-l: line by line"; fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -12,7 +12,8 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 total=$("$strata" --no-stats -r "$cap" | wc -l)
 pass=0 fail=0
-for mode in "" "-v" "--json" "-x --color=always" "-tttt -q"; do
+for mode in "" "-v" "--json" "-x --color=always" "-tttt -q" "-e" "-X --color=always" "-XX -v" \
+            "-A" "-ttt -AA" "-ttttt -e -l"; do
     # shellcheck disable=SC2086
     CALLCOUNT_OUT=$tmp/few LD_PRELOAD=$shim "$strata" --no-stats $mode -c 2 -r "$cap" >/dev/null 2>&1
     # shellcheck disable=SC2086

@@ -65,6 +65,16 @@ static void test_8023_llc_snap(void)
     CHECK_STR(unit_stack(r), "eth llc data");
     CHECK_EQ(unit_uint(r, unit_layer(r, "eth", 0), "type"), 0);
     CHECK_EQ(unit_uint(r, unit_layer(r, "data", 0), "len"), 4);
+    CHECK_EQ(unit_uint(r, unit_layer(r, "llc", 0), "control"), 0x03);
+    /* an I-format frame (NetBIOS): a 2-byte control, little-endian */
+    const unsigned char iframe[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 0x00, 7, 0xf0, 0xf1, 0x02,
+                                    0x05, 'h', 'e', 'y'};
+    r = unit_dissect(iframe, sizeof iframe, 1);
+    CHECK_STR(unit_stack(r), "eth llc data");
+    CHECK_EQ(unit_uint(r, unit_layer(r, "llc", 0), "control"), 0x0502);
+    CHECK_EQ(unit_field(r, unit_layer(r, "llc", 0), "control")->len, 2);
+    CHECK_EQ(unit_layer(r, "llc", 0)->len, 4);
+    unit_sweep(iframe, sizeof iframe, 1);
     /* a length beyond the frame is an error, not a read past the end */
     unsigned char lie[sizeof stp];
     memcpy(lie, stp, sizeof lie);
