@@ -226,6 +226,7 @@ static void ipv4_summary(const record_t *r, const layer_t *l, outbuf_t *ob)
 static const binding_t ipv4_bindings[] = {
     {TBL_ETHERTYPE, 0x0800},
     {TBL_IPPROTO, 4}, /* IPv4 in IP (RFC 2003) */
+    {TBL_PPP_PROTO, 0x0021}, /* RFC 1332 */
 };
 
 const dissector_t dissector_ipv4 = {

@@ -290,6 +290,7 @@ static void ipv6_summary(const record_t *r, const layer_t *l, outbuf_t *ob)
 static const binding_t ipv6_bindings[] = {
     {TBL_ETHERTYPE, 0x86dd},
     {TBL_IPPROTO, 41}, /* IPv6 in IP (RFC 4213 section 3.5) */
+    {TBL_PPP_PROTO, 0x0057}, /* RFC 5072 */
 };
 
 const dissector_t dissector_ipv6 = {

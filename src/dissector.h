@@ -25,6 +25,7 @@ enum dtable {
     TBL_IPPROTO,    /* IPv4 protocol / IPv6 next header */
     TBL_TCP_PORT,
     TBL_UDP_PORT,
+    TBL_PPP_PROTO,  /* PPP protocol field (RFC 1661 section 2, IANA ppp-numbers) */
     TBL_COUNT
 };
 
@@ -86,6 +87,10 @@ typedef struct dissector {
     /* Only steers dispatch (raw IP linktypes): its layer is dropped from
      * the record unless it fails. */
     bool silent;
+    /* Its summary leads the one-line view even when a network layer
+     * follows (tcpdump names MPLS labels and a PPPoE session without -e,
+     * but not Ethernet or VLAN tags). */
+    bool line_prefix;
     /* For stream reassembly over TCP: the length of the message that
      * starts at c->off, from the bytes available (Wireshark's
      * tcp_dissect_pdus get_pdu_len).  >0: the message length; 0: more

@@ -15,7 +15,10 @@ const char *ethertype_name(uint32_t type)
     case 0x8864: return "PPPoE session";
     case 0x8847: return "MPLS";
     case 0x8848: return "MPLS multicast";
+    case 0x880b: return "PPP";
     case 0x888e: return "EAPOL";
+    case 0x88e7: return "802.1ah";
+    case 0x8926: return "VN-Tag";
     case 0x88cc: return "LLDP";
     case 0x88f7: return "PTP";
     case 0x9000: return "loopback";

@@ -19,6 +19,7 @@ static const uint32_t table_size[TBL_COUNT] = {
     [TBL_IPPROTO] = 256,
     [TBL_TCP_PORT] = 65536,
     [TBL_UDP_PORT] = 65536,
+    [TBL_PPP_PROTO] = 65536,
 };
 
 static const dissector_t *t_linktype[1024];
@@ -26,9 +27,10 @@ static const dissector_t *t_ethertype[65536];
 static const dissector_t *t_ipproto[256];
 static const dissector_t *t_tcp[65536];
 static const dissector_t *t_udp[65536];
+static const dissector_t *t_ppp[65536];
 static const dissector_t **const tables[TBL_COUNT] = {
     [TBL_LINKTYPE] = t_linktype, [TBL_ETHERTYPE] = t_ethertype, [TBL_IPPROTO] = t_ipproto,
-    [TBL_TCP_PORT] = t_tcp,      [TBL_UDP_PORT] = t_udp,
+    [TBL_TCP_PORT] = t_tcp,      [TBL_UDP_PORT] = t_udp,      [TBL_PPP_PROTO] = t_ppp,
 };
 
 static void put_err(char *err, unsigned errlen, const char *a, const char *b)

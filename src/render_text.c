@@ -283,7 +283,8 @@ static unsigned put_link_headers(outbuf_t *ob, const record_t *r, const char **s
     return i;
 }
 
-/* One line: timestamp, "IP src.port > dst.port:" from the outermost
+/* One line: timestamp, the summaries of the link encapsulations flagged
+ * line_prefix (MPLS, PPPoE), "IP src.port > dst.port:" from the outermost
  * network layer and the transport ports, then the summaries of the
  * layers above the network layer, the innermost last.  With -q only the
  * innermost summary.  A frame without a network layer shows its link
@@ -322,6 +323,19 @@ void render_line(outbuf_t *ob, render_ctx_t *rc, const record_t *r)
         }
         ob_putc(ob, '\n');
         return;
+    }
+    /* link encapsulations tcpdump names before the network layer (MPLS
+     * labels, a PPPoE session) */
+    for (int i = 0; i < net; i++) {
+        const layer_t *l = &r->layers[i];
+        if (l->depth == 0 && l->proto->line_prefix) {
+            if (link_sep) { /* -e: after the link headers; still no "IP " */
+                ob_puts(ob, link_sep);
+                link_sep = "";
+            }
+            put_summary(ob, r, l);
+            ob_putc(ob, ' ');
+        }
     }
     const layer_t *nl = &r->layers[net];
     const field_t *src = layer_role(r, nl, ROLE_SRC_ADDR), *dst = layer_role(r, nl, ROLE_DST_ADDR);

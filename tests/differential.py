@@ -249,11 +249,13 @@ T_PROTO = {
 
 # tshark protocols that carry another stack inside (tunnels and
 # encapsulations strata does not implement): tshark layers after one of
-# these are beyond strata's reach (EXCLUSIONS "tunnel").
+# these are beyond strata's reach (EXCLUSIONS "tunnel").  MPLS (with a
+# pseudowire control word: tshark's pwethheuristic, pwethcw), PPPoE and PPP
+# are dissected, so the layers they carry are compared.
 TUNNELS = {
-    "gtp", "gtpv2", "vxlan", "gre", "pppoes", "ppp", "mpls", "pwethheuristic",
-    "pwethcw", "lisp-data", "nflog", "geneve", "l2tp", "teredo", "erspan",
-    "etherip", "ayiya", "udpencap", "esp", "ah", "sflow", "lisp",
+    "gtp", "gtpv2", "vxlan", "gre", "lisp-data", "nflog", "geneve", "l2tp",
+    "teredo", "erspan", "etherip", "ayiya", "udpencap", "esp", "ah", "sflow",
+    "lisp",
 }
 
 # Files strata may refuse (one-line error, exit 1) although tshark reads
@@ -320,7 +322,7 @@ EXCLUSIONS = [
                 "keeps a fragment's payload as data (tcp.c/udp.c: not a whole segment)"),
     dict(name="tunnel", proto="*", field="*", cond="beyond_tunnel",
          reason="the layer lies inside a tunnel/encapsulation strata does not "
-                "dissect (GTP, VXLAN, GRE, PPPoE, MPLS, LISP, sFlow, NFLOG ...): "
+                "dissect (GTP, VXLAN, GRE, LISP, sFlow, NFLOG ...): "
                 "see TUNNELS"),
     dict(name="undissected-linktype", proto="*", field="(layer)", cond="s_linktype_undissected",
          reason="link types strata reports as not dissected (C_HDLC 104, NFLOG 239, "
