@@ -33,7 +33,7 @@ capture_t *capture_open_file(const char *path, char *err, size_t errlen);
 int capture_set_filter(capture_t *cap, const char *expr, char *err, size_t errlen);
 /* Next packet that passes the filter. */
 int capture_next(capture_t *cap, cap_packet_t *pkt, char *err, size_t errlen);
-/* Link types seen so far (for the end-of-run notes). */
+/* Close the file or interface and free everything (NULL is fine). */
 void capture_close(capture_t *cap);
 /* "pcap", "pcap (nanosecond)", "pcapng" */
 const char *capture_format(const capture_t *cap);

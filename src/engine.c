@@ -1,12 +1,15 @@
 /* engine.c - walks a frame through the dissectors, outermost first.
  *
  * Dispatch order for a payload (fixed, and documented in the README):
- *   1. a fixed child the parent names (only ICMP's quoted IP header),
+ *   1. a fixed child the parent names (an ICMP error's quoted IP header,
+ *      the Ethernet frame inside VXLAN or 802.1ah, PPP inside PPPoE ...),
  *   2. the table and key the parent gives: for ports the lower port
  *      first, then the higher,
  *   3. the heuristics registered for that transport, in registry order,
  *   4. `data` for whatever bytes are left.
- * (The flow tracker will pin a protocol on a flow ahead of step 2.)
+ * Steps 2-4 are registry_dispatch().  A TCP payload is the flow
+ * tracker's to hand on (flow_track.c): the protocol pinned on its flow
+ * first, then the same registry_dispatch(), with stream reassembly.
  */
 #include "engine.h"
 

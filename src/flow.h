@@ -93,8 +93,10 @@ void flow_table_free(flow_table_t *ft);
 /* -S: leave TCP sequence numbers absolute in the one-line view. */
 void flow_table_absolute_seq(flow_table_t *ft, bool on);
 
-/* The engine hook: called after every depth-0 layer dissected without
- * error; acts on tcp, udp, icmp and icmpv6 layers (see engine.h). */
+/* The engine hook: called after every depth-0 layer, also one marked
+ * truncated or in error (its flow is still known by its addresses and
+ * ports); acts on ipv4 (fragments), tcp, udp, icmp and icmpv6 layers
+ * (see engine.h). */
 void flow_layer_hook(void *ft, record_t *r, dctx_t *x, layer_t *l);
 /* Before each packet (required): expire idle flows against the packet's
  * time and start the packet's bookkeeping. */

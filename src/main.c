@@ -335,8 +335,11 @@ static int handle_packet(void *user, const cap_packet_t *pkt)
     }
     if (run->show) {
         record_t *rec = run->rec;
-        /* the record's frame number and time first: the flow hook reads them */
+        /* the record's frame number and time first: the flow hook reads
+         * them while the frame is dissected (record_reset keeps them) */
         rec->frame = pkt->index;
+        rec->ts_sec = pkt->ts_sec;
+        rec->ts_nsec = pkt->ts_nsec;
         /* nanoseconds since the epoch, saturated (a corrupt timestamp
          * must not overflow) */
         int64_t ts_ns;
@@ -345,9 +348,6 @@ static int handle_packet(void *user, const cap_packet_t *pkt)
             ts_ns = pkt->ts_sec < 0 ? INT64_MIN : INT64_MAX;
         flow_tick(run->flows, ts_ns);
         engine_dissect(rec, pkt->data, pkt->caplen, pkt->len, pkt->linktype, &run->hooks);
-        rec->frame = pkt->index;
-        rec->ts_sec = pkt->ts_sec;
-        rec->ts_nsec = pkt->ts_nsec;
         stats_add(&run->st, rec);
         if (rec->unknown_linktype) {
             ob_flush(&run->ob);
