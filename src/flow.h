@@ -62,6 +62,8 @@ typedef struct flow_rec {
     uint8_t end;         /* enum flow_end */
     uint8_t valid;
     uint16_t orig_p, resp_p;
+    uint32_t tunnel;     /* id of the flow whose packets carried this one
+                            (VXLAN, Geneve, Teredo, GTP-U, AYIYA over UDP), or 0 */
     uint32_t analysis[TA_COUNT]; /* segments with each mark */
     int64_t first_ts, last_ts; /* ns */
     uint64_t orig_pkts, resp_pkts, orig_bytes, resp_bytes;

@@ -34,6 +34,7 @@ typedef struct flow {
     uint32_t hash;
     int32_t prev, next;   /* the list of its timeout class, most recent first */
     uint32_t id;          /* 1, 2, ... in order of first packet */
+    uint32_t tunnel;      /* id of the flow carrying this one, or 0 */
     uint16_t orig_p, resp_p; /* as the record shows them (ICMP: request and reply type) */
     uint8_t tclass;
     bool in_use;

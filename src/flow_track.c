@@ -28,6 +28,7 @@ void flow_track_end(flow_table_t *ft, flow_t *f, uint8_t end, flow_rec_t *r)
 {
     memset(r, 0, sizeof *r); /* padding too: the record goes to a file */
     r->id = f->id;
+    r->tunnel = f->tunnel;
     r->proto = f->key.proto;
     r->family = f->key.family;
     r->end = end;
@@ -198,6 +199,15 @@ static void reassemble(flow_table_t *ft, flow_t *f, const tcp_seg_t *seg, record
     (void)l;
 }
 
+/* A new flow met in a packet after another flow's layer (the outer UDP
+ * flow of a VXLAN, Geneve, Teredo, GTP-U or AYIYA tunnel) is carried by
+ * that flow: Zeek's tunnel_parents. */
+static void note_tunnel(flow_table_t *ft, int32_t i)
+{
+    if (ft->current >= 0 && ft->current != i)
+        ft->flows[i].tunnel = ft->flows[ft->current].id;
+}
+
 /* tcpdump's relative sequence numbers (print-tcp.c, tcp_print): only
  * segments with ACK take part; the first of a connection, and any with
  * SYN (a SYN-ACK), records the bases (this side's seq, the other side's
@@ -266,6 +276,7 @@ static void track_tcp(flow_table_t *ft, record_t *r, dctx_t *x, layer_t *l, bool
         bool orig_is_a = flipped ? !sender_is_a : sender_is_a;
         i = flow_create(ft, &k, h, orig_is_a);
         tcp_conn_init(&ft->flows[i].tcp, flipped);
+        note_tunnel(ft, i);
     }
     flow_t *f = &ft->flows[i];
     bool from_orig = f->orig_is_a == sender_is_a;
@@ -366,6 +377,7 @@ static void track_udp(flow_table_t *ft, record_t *r, const dctx_t *x, bool count
         i = flow_create(ft, &k, h, flipped ? !sender_is_a : sender_is_a);
         if (flipped)
             udp_hist(&ft->flows[i], 0, '^');
+        note_tunnel(ft, i);
     }
     flow_t *f = &ft->flows[i];
     bool from_orig = f->orig_is_a == sender_is_a;
@@ -441,6 +453,7 @@ static void track_icmp(flow_table_t *ft, const dctx_t *x, bool v6)
         i = flow_create(ft, &k, h, is_reply ? !sender_is_a : sender_is_a);
         ft->flows[i].orig_p = req;
         ft->flows[i].resp_p = rep;
+        note_tunnel(ft, i);
     }
     flow_t *f = &ft->flows[i];
     bool from_orig = f->orig_is_a == sender_is_a;

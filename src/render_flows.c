@@ -97,6 +97,10 @@ void render_flow_json(outbuf_t *ob, const flow_rec_t *r)
         ob_puts(ob, r->service);
         ob_putc(ob, '"');
     }
+    if (r->tunnel) {
+        ob_puts(ob, ",\"tunnel\":");
+        ob_u64(ob, r->tunnel);
+    }
     if (r->proto == 6) {
         ob_puts(ob, ",\"orig_state\":\"");
         ob_puts(ob, tcp_state_name(r->state[0]));
