@@ -91,7 +91,8 @@ static void eth_link_summary(const record_t *r, const layer_t *l, link_ctx_t *lc
 }
 
 static const binding_t eth_bindings[] = {
-    {TBL_LINKTYPE, 1}, /* LINKTYPE_ETHERNET */
+    {TBL_LINKTYPE, 1},       /* LINKTYPE_ETHERNET */
+    {TBL_ETHERTYPE, 0x6558}, /* Transparent Ethernet bridging: a frame in GRE, Geneve */
 };
 
 const dissector_t dissector_eth = {

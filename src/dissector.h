@@ -176,6 +176,9 @@ struct dctx {
     bool allow_short;      /* inside an ICMP quote: lengths may exceed data */
     ip_facts_t ip;         /* for the flow tracker (see above) */
     l4_facts_t l4;
+    /* The flags-and-version word of the latest GRE header: what its
+     * payload header is depends on it (ERSPAN type I has none). */
+    uint16_t gre_flags;
     /* Set by the engine: the record source of the bytes being dissected,
      * and of the payload handed on (a hook may change it). */
     uint8_t src;

@@ -317,6 +317,7 @@ static void track_tcp(flow_table_t *ft, record_t *r, dctx_t *x, layer_t *l, bool
     r->flow.present = true;
     r->flow.tcp = true;
     r->flow.id = f->id;
+    r->flow.layer = (uint16_t)(l - r->layers);
     r->flow.dir = seg.dir;
     r->flow.state = res.state_after;
     r->flow.state_before = res.state_before;
@@ -401,6 +402,7 @@ static void track_udp(flow_table_t *ft, record_t *r, const dctx_t *x, bool count
     r->flow.present = true;
     r->flow.tcp = false;
     r->flow.id = f->id;
+    r->flow.layer = (uint16_t)(x->layer - r->layers);
     r->flow.dir = from_orig ? 0 : 1;
     r->flow.state = 0xff;
     r->flow.event = NULL;

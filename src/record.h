@@ -146,6 +146,9 @@ typedef struct rec_flow {
     uint16_t analysis;    /* TCP analysis marks (tcp_state.h TA_*) */
     const char *event;    /* static, or NULL */
     uint32_t id;
+    /* the index of the transport layer the flow is of (in a tunnelled
+     * packet the inner one, when it was read far enough) */
+    uint16_t layer;
     /* the originator's and responder's transport ports, for the roles */
     uint16_t orig_port, resp_port;
     int64_t rtt_ns;       /* handshake RTT measured at this segment, or -1 */

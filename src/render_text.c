@@ -283,6 +283,35 @@ static unsigned put_link_headers(outbuf_t *ob, const record_t *r, const char **s
     return i;
 }
 
+/* "IP src.port > dst.port" from the network layer at index i and the
+ * ports of the transport layer right above it, after `lead` (NULL: the
+ * "IP "/"IP6 " tcpdump writes; -e gives the link separator instead);
+ * false, with nothing written, when the layer has no IP addresses. */
+static bool put_endpoints(outbuf_t *ob, const record_t *r, unsigned i, const char *lead)
+{
+    const layer_t *nl = &r->layers[i];
+    const field_t *src = layer_role(r, nl, ROLE_SRC_ADDR), *dst = layer_role(r, nl, ROLE_DST_ADDR);
+    if (!src || !dst || (src->type != FT_IPV4 && src->type != FT_IPV6))
+        return false;
+    const layer_t *tl = i + 1 < r->nlayers ? &r->layers[i + 1] : NULL;
+    const field_t *sp = tl && tl->depth == 0 ? layer_role(r, tl, ROLE_SRC_PORT) : NULL;
+    const field_t *dp = tl && tl->depth == 0 ? layer_role(r, tl, ROLE_DST_PORT) : NULL;
+    bool ports = sp && dp;
+    ob_puts(ob, lead ? lead : src->type == FT_IPV4 ? "IP " : "IP6 ");
+    put_addr(ob, src);
+    if (ports) {
+        ob_putc(ob, '.');
+        ob_u64(ob, sp->v.u);
+    }
+    ob_puts(ob, " > ");
+    put_addr(ob, dst);
+    if (ports) {
+        ob_putc(ob, '.');
+        ob_u64(ob, dp->v.u);
+    }
+    return true;
+}
+
 /* One line: timestamp, the summaries of the link encapsulations flagged
  * line_prefix (MPLS, PPPoE), "IP src.port > dst.port:" from the outermost
  * network layer and the transport ports, then the summaries of the
@@ -337,31 +366,19 @@ void render_line(outbuf_t *ob, render_ctx_t *rc, const record_t *r)
             ob_putc(ob, ' ');
         }
     }
+    if (rc->quiet) {
+        /* -q: the addresses of the innermost IP packet (a tunnel's) */
+        for (unsigned i = (unsigned)net + 1; i < r->nlayers; i++) {
+            const layer_t *l = &r->layers[i];
+            if (l->depth == 0 && l->osi == 3 && l->status == LS_OK &&
+                layer_role(r, l, ROLE_SRC_ADDR))
+                net = (int)i;
+        }
+    }
     const layer_t *nl = &r->layers[net];
-    const field_t *src = layer_role(r, nl, ROLE_SRC_ADDR), *dst = layer_role(r, nl, ROLE_DST_ADDR);
-    bool ip = src && dst && (src->type == FT_IPV4 || src->type == FT_IPV6);
     unsigned first = (unsigned)net;
+    bool ip = put_endpoints(ob, r, (unsigned)net, link_sep);
     if (ip) {
-        /* ports from the transport layer right above, when there is one */
-        const layer_t *tl = (unsigned)net + 1 < r->nlayers ? &r->layers[net + 1] : NULL;
-        const field_t *sp = tl && tl->depth == 0 ? layer_role(r, tl, ROLE_SRC_PORT) : NULL;
-        const field_t *dp = tl && tl->depth == 0 ? layer_role(r, tl, ROLE_DST_PORT) : NULL;
-        bool ports = sp && dp;
-        if (link_sep)
-            ob_puts(ob, link_sep);
-        else
-            ob_puts(ob, src->type == FT_IPV4 ? "IP " : "IP6 ");
-        put_addr(ob, src);
-        if (ports) {
-            ob_putc(ob, '.');
-            ob_u64(ob, sp->v.u);
-        }
-        ob_puts(ob, " > ");
-        put_addr(ob, dst);
-        if (ports) {
-            ob_putc(ob, '.');
-            ob_u64(ob, dp->v.u);
-        }
         ob_puts(ob, ": ");
         first = (unsigned)net + 1;
         if (first >= r->nlayers || nl->status != LS_OK) {
@@ -384,8 +401,11 @@ void render_line(outbuf_t *ob, render_ctx_t *rc, const record_t *r)
             continue;
         if (any)
             ob_puts(ob, ": ");
-        put_summary(ob, r, l);
         any = true;
+        /* an IP packet inside a tunnel: its addresses and ports */
+        if (i > (unsigned)net && l->osi == 3 && l->status == LS_OK && put_endpoints(ob, r, i, NULL))
+            continue;
+        put_summary(ob, r, l);
     }
     put_flow_suffix(ob, r);
     ob_putc(ob, '\n');
@@ -572,6 +592,11 @@ void render_verbose(outbuf_t *ob, render_ctx_t *rc, const record_t *r)
     for (unsigned i = 0; i < r->nlayers; i++) {
         const layer_t *l = &r->layers[i];
         if (l->depth == 0) {
+            if (l->osi < shown) {
+                /* a tunnelled packet: its own stack starts over */
+                shown = l->osi - 1u;
+                transport = false;
+            }
             for (unsigned o = shown + 1; o < l->osi; o++)
                 put_absent(ob, o, transport);
             if (l->osi > shown)
@@ -598,8 +623,8 @@ void render_verbose(outbuf_t *ob, render_ctx_t *rc, const record_t *r)
         }
         put_status(ob, l);
         ob_putc(ob, '\n');
-        if (l->depth == 0 && l->osi == 4 && r->flow.present)
-            put_flow_line(ob, r, l);
+        if (l->depth == 0 && l->osi == 4 && r->flow.present && r->flow.layer == i)
+            put_flow_line(ob, r, l); /* after the layer the flow is of */
     }
     if (r->nlayers && r->layers[r->nlayers - 1].status == LS_OK && shown < 7 && transport) {
         for (unsigned o = shown + 1; o <= 7; o++)

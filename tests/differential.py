@@ -250,12 +250,14 @@ T_PROTO = {
 # tshark protocols that carry another stack inside (tunnels and
 # encapsulations strata does not implement): tshark layers after one of
 # these are beyond strata's reach (EXCLUSIONS "tunnel").  MPLS (with a
-# pseudowire control word: tshark's pwethheuristic, pwethcw), PPPoE and PPP
-# are dissected, so the layers they carry are compared.
+# pseudowire control word: tshark's pwethheuristic, pwethcw), PPPoE, PPP,
+# GRE, ERSPAN, VXLAN, Geneve, Teredo, GTP-U and AYIYA are dissected by
+# strata: the layers they carry are compared like any other.  tshark's
+# `gtp` also names GTP-C on port 2123, which strata leaves as data: no
+# contract layer follows it there.
 TUNNELS = {
-    "gtp", "gtpv2", "vxlan", "gre", "lisp-data", "nflog", "geneve", "l2tp",
-    "teredo", "erspan", "etherip", "ayiya", "udpencap", "esp", "ah", "sflow",
-    "lisp",
+    "gtpv2", "lisp-data", "nflog", "l2tp",
+    "etherip", "udpencap", "esp", "ah", "sflow", "lisp",
 }
 
 # Files strata may refuse (one-line error, exit 1) although tshark reads
@@ -322,7 +324,7 @@ EXCLUSIONS = [
                 "keeps a fragment's payload as data (tcp.c/udp.c: not a whole segment)"),
     dict(name="tunnel", proto="*", field="*", cond="beyond_tunnel",
          reason="the layer lies inside a tunnel/encapsulation strata does not "
-                "dissect (GTP, VXLAN, GRE, LISP, sFlow, NFLOG ...): "
+                "dissect (L2TP, LISP, sFlow, NFLOG, ESP ...): "
                 "see TUNNELS"),
     dict(name="undissected-linktype", proto="*", field="(layer)", cond="s_linktype_undissected",
          reason="link types strata reports as not dissected (C_HDLC 104, NFLOG 239, "
@@ -708,6 +710,20 @@ def s_layers(fr):
     return [l for l in fr.s["layers"] if l.get("proto") in CONTRACT] if fr.s else []
 
 
+def s_error_index(fr):
+    """Where strata stopped at an `error`, as an index into its contract
+    layers: that of the first layer in error, or for a layer outside the
+    contract (gre, gtp, geneve ...) the last contract layer before it
+    (-1 when none was); None when no layer is in error."""
+    n = 0
+    for l in fr.s["layers"] if fr.s else []:
+        contract = l.get("proto") in CONTRACT
+        if l.get("error"):
+            return n if contract else n - 1
+        n += contract
+    return None
+
+
 def cut(layer):
     return bool(layer and (layer.get("truncated") or layer.get("error")))
 
@@ -950,8 +966,7 @@ def compare_frame(res, fr):
     # ---- layers, both ways
     tseq = [p for p, _, _ in tl_all]
     sseq = [l["proto"] for l in sl]
-    errs = [j for j, l in enumerate(sl) if l.get("error")]
-    fr.s_error_index = errs[0] if errs else None  # strata stops after it
+    fr.s_error_index = s_error_index(fr)  # strata stops after it
     sm = difflib.SequenceMatcher(None, tseq, sseq, autojunk=False)
     for op, i1, i2, j1, j2 in sm.get_opcodes():
         if op == "equal":
