@@ -27,6 +27,7 @@ void record_reset(record_t *r)
     r->unknown_linktype = false;
     r->truncated = false;
     r->malformed = false;
+    r->capped = false;
     r->flow.present = false;
     r->nsources = 1;
     r->reasm_used = 0;

@@ -20,6 +20,7 @@ void stats_add(stats_t *s, const record_t *r)
     s->truncated += r->truncated;
     s->malformed += r->malformed;
     s->overflow += r->overflow;
+    s->capped += r->capped;
     s->unknown_linktype += r->unknown_linktype;
 }
 
@@ -41,5 +42,7 @@ void stats_print(const stats_t *s, FILE *out)
     if (s->overflow)
         fprintf(out, ", %llu with more fields than a record holds",
                 (unsigned long long)s->overflow);
+    if (s->capped)
+        fprintf(out, ", %llu read only up to a parser bound", (unsigned long long)s->capped);
     fputc('\n', out);
 }

@@ -16,6 +16,7 @@ typedef struct stats {
     uint64_t truncated;  /* packets with a truncated layer */
     uint64_t malformed;  /* packets with a layer in error */
     uint64_t overflow;   /* records that could not hold every field */
+    uint64_t capped;     /* packets a dissector stopped reading at a named bound */
     uint64_t unknown_linktype;
 } stats_t;
 
