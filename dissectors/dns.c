@@ -3,12 +3,18 @@
  * (RFC 6762) and the two-byte length prefix of DNS over TCP (RFC 1035
  * 4.2.2).  One message per TCP segment for now: no reassembly yet.
  *
- * Names are read by absolute offset inside the message window.  Every
- * compression pointer must point before everything the name has visited
- * so far (so before the name's start and before the pointer itself), and
- * a name holds at most 255 bytes: a walk ends whatever the packet says.
- * The record loops stop at the count or when the bytes run out, whichever
- * comes first (STYLE.md, "DNS names").
+ * Names are read by absolute offset inside the message window.  A name
+ * holds at most 255 bytes (a label at most 63: its length has six bits)
+ * and follows at most DNS_MAX_PTRS compression pointers, backwards or
+ * forwards (RFC 1035 4.1.4 does not say which way; tshark follows both),
+ * so a walk ends whatever the packet says.  A name that breaks a rule is
+ * shown as a marker (`<name loop>`, `<name too long>`, `<bad label type>`,
+ * `<bad pointer>`) and its record keeps its other fields whenever the
+ * name's end is known: as soon as its own labels end with the root or a
+ * pointer, whatever following the pointer finds.  The layer carries the
+ * first such name's error and the walk goes on.  The record loops stop at
+ * the count, when the bytes run out, or after DNS_MAX_RECORDS records,
+ * whichever comes first (STYLE.md, "DNS names").
  */
 #include "../src/dissector.h"
 
@@ -17,6 +23,14 @@
 #define MDNS_PORT 5353
 #define DNS_MAX_NAME 255 /* RFC 1035 2.3.4: wire bytes, length bytes included */
 #define DNS_MAX_PTRS 128 /* hops per name: a 255-byte name has at most 127 labels */
+/* Records read per message, the four sections together: twice the
+ * largest message in the public captures (67 records; a classic 512-byte
+ * message holds at most 45 resource records), and about what a record's
+ * field table holds (REC_MAX_FIELDS: seven fields a resource record).
+ * Past it the message is spanned but not read, and the layer says so. */
+#define DNS_MAX_RECORDS 128
+#define DNS_STR_(n) #n
+#define DNS_STR(n) DNS_STR_(n)
 
 /* The header's flags word (RFC 1035 4.1.1; AD and CD: RFC 4035 3.2). */
 #define DNS_QR(f) (((f) >> 15) & 1)
@@ -65,7 +79,7 @@ enum {
     DNS_ARCOUNT, DNS_QUESTIONS, DNS_ANSWERS, DNS_AUTHORITIES, DNS_ADDITIONALS, DNS_QUESTION,
     DNS_ANSWER, DNS_AUTHORITY, DNS_ADDITIONAL, DNS_Q_NAME, DNS_Q_TYPE, DNS_Q_CLASS, DNS_Q_QU,
     DNS_RR_NAME, DNS_RR_TYPE, DNS_RR_CLASS, DNS_RR_CACHE_FLUSH, DNS_RR_TTL, DNS_RR_DATA,
-    DNS_EDNS_UDP_SIZE, DNS_EDNS_EXT_RCODE, DNS_EDNS_VERSION, DNS_EDNS_DO,
+    DNS_EDNS_UDP_SIZE, DNS_EDNS_EXT_RCODE, DNS_EDNS_VERSION, DNS_EDNS_DO, DNS_RECORDS_UNREAD,
 };
 static const field_def_t dns_fields[] = {
     [DNS_TCP_LEN] = FIELD("tcp_len", FT_UINT, "dns.length", "Length (DNS over TCP)"),
@@ -109,6 +123,8 @@ static const field_def_t dns_fields[] = {
                                  "EDNS extended RCODE"),
     [DNS_EDNS_VERSION] = FIELD("edns_version", FT_UINT, "dns.resp.edns0_version", "EDNS version"),
     [DNS_EDNS_DO] = FIELD("edns_do", FT_BOOL, "dns.resp.z.do", "DNSSEC OK"),
+    [DNS_RECORDS_UNREAD] = FIELD("records_unread", FT_UINT, "dns.records_unread",
+                                 "Records counted but not read"),
 };
 
 static const char *dns_type_name(uint64_t t)
@@ -197,6 +213,7 @@ typedef struct dns_msg {
     uint32_t opt_off;
     uint16_t opt_size;
     uint32_t opt_ttl;
+    unsigned err;   /* the first name that broke a rule (its record kept) */
 } dns_msg_t;
 
 /* Bytes ran out where the message said there were more: its own lengths
@@ -227,67 +244,136 @@ static void add_name_byte(strb_t *b, uint8_t ch)
 }
 
 #define NAME_SHORT (-1) /* a byte of the name was not captured */
-#define NAME_OVER (-2)  /* the name runs past `limit` where it sits */
+#define NAME_OVER (-2)  /* the name's own bytes run past `limit` where it sits */
+
+/* Where a name's bytes may lie: its own labels up to `limit` (the message
+ * or its RDATA), what a pointer leads to up to the message's end (when
+ * known: else the captured bytes decide). */
+static uint32_t msg_limit(const dns_msg_t *d)
+{
+    return d->exact ? d->end : UINT32_MAX;
+}
 
 /* Read the name at absolute offset *at, appending its dotted form to b.
- * On success *at moves past the name's own bytes (up to and including its
- * first pointer).  Returns 0, NAME_SHORT, NAME_OVER or an ERR_ code. */
-static int dns_name(dns_msg_t *d, uint32_t *at, uint32_t limit, strb_t *b)
+ * Returns 0, NAME_SHORT, NAME_OVER or the ERR_dns_ code of the first rule
+ * it breaks.  *ended tells that the name's own labels ended (with the
+ * root or a pointer) and *at moved past them: its record can be read on
+ * whatever the pointer leads to.  A rule broken before that point (a
+ * name too long in place) is kept while the walk looks for the end. */
+static int dns_name(dns_msg_t *d, uint32_t *at, uint32_t limit, strb_t *b, bool *ended)
 {
     uint32_t pos = *at;
-    uint32_t lowest = *at;  /* lowest offset visited: pointers go below it */
-    uint32_t total = 1;     /* wire length, counting the root's zero byte */
+    uint32_t total = 1; /* wire length, counting the root's zero byte */
     unsigned hops = 0, labels = 0;
+    /* Brent's cycle finding over the pointer targets: no table, constant
+     * work a hop; a loop is found within a few turns of it */
+    uint32_t saved = UINT32_MAX;
+    unsigned power = 1, lam = 0;
+    int broken = 0;
     bool jumped = false;
+    *ended = false;
     for (;;) {
-        if (!jumped && pos >= limit)
-            return NAME_OVER;
+        int past = broken ? broken : jumped ? ERR_dns_bad_ptr : NAME_OVER;
+        int cut = broken ? broken : NAME_SHORT;
+        if (pos >= limit)
+            return past;
         uint8_t lb = cur_peek_u8(&d->m, pos);
         if (d->m.trunc)
-            return NAME_SHORT;
+            return cut;
         if (DNS_LABEL_TYPE(lb) == DNS_LABEL_PTR) {
-            if (!jumped && pos + 1 >= limit)
-                return NAME_OVER;
+            if (pos + 1 >= limit)
+                return past;
             uint8_t lo = cur_peek_u8(&d->m, pos + 1);
             if (d->m.trunc)
-                return NAME_SHORT;
-            uint32_t target = d->m.start + DNS_PTR_OFF(lb, lo);
-            if (target >= lowest || ++hops > DNS_MAX_PTRS)
-                return ERR_dns_ptr_loop;
-            if (!jumped)
+                return cut;
+            if (!jumped) {
                 *at = pos + 2;
-            jumped = true;
-            lowest = pos = target;
+                *ended = true;
+                jumped = true;
+                limit = msg_limit(d);
+            }
+            if (broken)
+                return broken;
+            uint32_t target = d->m.start + DNS_PTR_OFF(lb, lo);
+            if (target >= limit)
+                return ERR_dns_bad_ptr;
+            if (target == saved || ++hops > DNS_MAX_PTRS)
+                return ERR_dns_ptr_loop;
+            if (++lam == power) {
+                saved = target;
+                power *= 2;
+                lam = 0;
+            }
+            pos = target;
             continue;
         }
         if (DNS_LABEL_TYPE(lb) != DNS_LABEL_NORMAL)
-            return ERR_dns_bad_label;
-        if (lb == 0)
+            return broken ? broken : ERR_dns_bad_label;
+        if (lb == 0) {
+            if (!jumped) {
+                *at = pos + 1;
+                *ended = true;
+            }
+            if (broken)
+                return broken;
             break;
+        }
         total += lb + 1u;
-        if (total > DNS_MAX_NAME)
-            return ERR_dns_name_too_long;
-        if (!jumped && pos + 1 + lb > limit)
-            return NAME_OVER;
-        if (labels++)
-            strb_addc(b, '.');
-        for (uint32_t i = 1; i <= lb; i++) {
-            uint8_t ch = cur_peek_u8(&d->m, pos + i);
-            if (d->m.trunc)
-                return NAME_SHORT;
-            add_name_byte(b, ch);
+        if (total > DNS_MAX_NAME && !broken) {
+            if (jumped)
+                return ERR_dns_name_too_long;
+            broken = ERR_dns_name_too_long; /* read on to its end */
+            past = cut = broken;
+        }
+        if (pos + 1 + lb > limit)
+            return past;
+        if (!broken) {
+            if (labels++)
+                strb_addc(b, '.');
+            for (uint32_t i = 1; i <= lb; i++) {
+                uint8_t ch = cur_peek_u8(&d->m, pos + i);
+                if (d->m.trunc)
+                    return cut;
+                add_name_byte(b, ch);
+            }
         }
         pos += 1u + lb;
     }
-    if (!jumped)
-        *at = pos + 1;
     if (!labels)
         strb_add(b, "<root>", 6);
     return 0;
 }
 
-/* A failed dns_name as a layer status; `over` names a name running past
- * its place (the message, or its RDATA). */
+/* The marker a name that breaks rule `err` is shown as. */
+static const char *name_marker(int err)
+{
+    switch (err) {
+    case ERR_dns_ptr_loop: return "<name loop>";
+    case ERR_dns_name_too_long: return "<name too long>";
+    case ERR_dns_bad_label: return "<bad label type>";
+    case ERR_dns_bad_ptr: return "<bad pointer>";
+    default: return "<bad name>";
+    }
+}
+
+/* A name that broke rule `err` while its record goes on: the marker in
+ * place of what was read of it (b starts again, with the preference of
+ * an MX record, mx_pref >= 0), and the layer's error if it is the first. */
+static void put_marker(dctx_t *x, dns_msg_t *d, strb_t *b, int err, int32_t mx_pref)
+{
+    strb_begin(x, b);
+    if (mx_pref >= 0) {
+        strb_add_u64(b, (uint64_t)mx_pref);
+        strb_addc(b, ' ');
+    }
+    const char *mk = name_marker(err);
+    strb_add(b, mk, (uint32_t)strlen(mk));
+    if (!d->err)
+        d->err = (unsigned)err;
+}
+
+/* A failed dns_name whose record cannot go on, as a layer status; `over`
+ * names a name running past its place (the message, or its RDATA). */
 static int name_status(dctx_t *x, const dns_msg_t *d, int rc, unsigned over)
 {
     if (rc == NAME_OVER)
@@ -332,15 +418,22 @@ static int dns_rdata(dctx_t *x, dns_msg_t *d, uint16_t type, uint16_t rdlen, str
     case T_CNAME:
     case T_NS:
     case T_PTR: {
+        int32_t pref = -1;
         if (type == T_MX) {
             if (rdlen < 3) /* preference and at least the root */
                 return dx_error(x, ERR_dns_bad_rdlen);
-            strb_add_u64(b, cur_u16be(&r));
+            pref = cur_u16be(&r);
+            strb_add_u64(b, (uint64_t)pref);
             strb_addc(b, ' ');
             pos += 2;
         }
-        int rc = dns_name(d, &pos, rd_end, b);
-        return rc ? name_status(x, d, rc, ERR_dns_bad_rdlen) : LS_OK;
+        bool ended;
+        int rc = dns_name(d, &pos, rd_end, b, &ended);
+        if (rc > 0) /* the RDATA's end is known: the record goes on */
+            put_marker(x, d, b, rc, pref);
+        else if (rc)
+            return name_status(x, d, rc, ERR_dns_bad_rdlen);
+        return LS_OK;
     }
     case T_TXT:
         /* one or more <character-string>s (RFC 1035 3.3.14, 3.3), kept
@@ -370,8 +463,11 @@ static int dns_record_body(dctx_t *x, dns_msg_t *d, bool question)
     uint32_t at = m->off, pos = at;
     strb_t b;
     strb_begin(x, &b);
-    int rc = dns_name(d, &pos, d->exact ? d->end : UINT32_MAX, &b);
-    if (rc)
+    bool ended;
+    int rc = dns_name(d, &pos, msg_limit(d), &b, &ended);
+    if (rc > 0 && ended) /* its end is known: the record goes on */
+        put_marker(x, d, &b, rc, -1);
+    else if (rc)
         return name_status(x, d, rc, ERR_dns_bad_count);
     strb_field(x, &b, question ? DNS_Q_NAME : DNS_RR_NAME, at, pos - at);
     cur_skip(m, pos - at);
@@ -483,11 +579,21 @@ static int dns_dissect(dctx_t *x, cursor_t *c)
     /* The sections (RFC 1035 4.1): each record takes at least five bytes,
      * so a count beyond the message ends when the bytes do. */
     int st = LS_OK;
-    for (unsigned s = 0; s < 4 && st == LS_OK; s++) {
+    unsigned read = 0, counted = 0;
+    for (unsigned s = 0; s < 4; s++)
+        counted += counts[s];
+    for (unsigned s = 0; s < 4 && st == LS_OK && read < DNS_MAX_RECORDS; s++) {
         field_t *arr = fld_array(x, DNS_QUESTIONS + s, m->off);
-        for (unsigned i = 0; i < counts[s] && st == LS_OK; i++)
+        for (unsigned i = 0; i < counts[s] && st == LS_OK && read < DNS_MAX_RECORDS; i++, read++)
             st = cur_left(m) ? dns_record(x, &d, s) : ran_out(x, &d, ERR_dns_bad_count);
         fld_end(x, arr, m->off);
+    }
+    if (st == LS_OK && read < counted) {
+        /* the bound: the rest of the message is its unread records */
+        fld_note(fld_uint(x, DNS_RECORDS_UNREAD, m->off, cur_left(m), counted - read),
+                 "not read: past the bound of " DNS_STR(DNS_MAX_RECORDS) " records a message");
+        x->rec->capped = true;
+        cur_skip(m, cur_left(m));
     }
     if (d.opt) {
         fld_uint(x, DNS_EDNS_UDP_SIZE, d.opt_off + 2, 2, d.opt_size);
@@ -497,6 +603,8 @@ static int dns_dissect(dctx_t *x, cursor_t *c)
     }
     if (st == LS_OK && m->end < d.end)
         st = LS_TRUNCATED; /* every record read, but the capture lacks the rest */
+    if (d.err)
+        st = dx_error(x, d.err); /* a name shown as a marker: the first one's error */
     if (st != LS_OK) {
         cur_skip(m, cur_left(m));
         dx_span(x, m, start);

@@ -5,7 +5,10 @@
  * the port tables: IP payload bytes after it are not ours.  Two cases
  * legitimately claim more than IP carried and stay data instead: the
  * first fragment of a fragmented datagram (the length covers the whole
- * datagram) and a header quoted inside an ICMP error.
+ * datagram) and a header quoted inside an ICMP error.  Any other length
+ * beyond the IP payload lies: as tshark does, the data is what IP carried,
+ * dissected up the port tables, and its layer carries bad_udp_len
+ * (dctx payload_err); the length field is noted.
  */
 #include "../src/dissector.h"
 
@@ -44,8 +47,9 @@ static int udp_dissect(dctx_t *x, cursor_t *c)
         facts->sport = sport;
         facts->dport = dport;
     }
+    field_t *len_field = NULL;
     if (have >= 6) {
-        fld_uint(x, UDP_LEN, start + 4, 2, ulen);
+        len_field = fld_uint(x, UDP_LEN, start + 4, 2, ulen);
         facts->len = ulen;
     }
     if (have >= 8) /* RFC 768: an all-zero checksum means none was sent */
@@ -60,8 +64,6 @@ static int udp_dissect(dctx_t *x, cursor_t *c)
     if (ulen < UDP_HDR_LEN)
         return dx_error(x, ERR_bad_udp_len);
     bool whole = !x->ip_fragment && !x->allow_short;
-    if (ulen > avail && whole)
-        return dx_error(x, ERR_bad_udp_len);
     /* the checksum covers the pseudo header and the whole datagram: only
      * when all of it was captured (an ICMP error may quote all of a small
      * one), one was sent (0: none, RFC 768; the contract leaves it out for
@@ -84,6 +86,12 @@ static int udp_dissect(dctx_t *x, cursor_t *c)
         dx_next(x, &data, TBL_NONE, 0, 0);
         return LS_OK;
     }
+    if (ulen > avail) {
+        if (avail <= UDP_HDR_LEN)
+            return dx_error(x, ERR_bad_udp_len); /* no byte to carry the error */
+        fld_note(len_field, "beyond the IP payload");
+        x->payload_err = ERR_bad_udp_len;
+    }
     uint32_t lo = sport < dport ? sport : dport;
     uint32_t hi = sport < dport ? dport : sport;
     dx_next(x, &data, TBL_UDP_PORT, lo, hi);
@@ -104,6 +112,12 @@ static void udp_summary(const record_t *r, const layer_t *l, outbuf_t *ob)
     /* tcpdump's "length" is the data after the header */
     ob_puts(ob, ", length ");
     ob_u64(ob, len - UDP_HDR_LEN);
+    const field_t *f = layer_field(r, l, UDP_LEN);
+    if (f && f->note) {
+        ob_puts(ob, " (");
+        ob_puts(ob, f->note);
+        ob_putc(ob, ')');
+    }
 }
 
 static const binding_t udp_bindings[] = {

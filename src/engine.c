@@ -59,6 +59,7 @@ void engine_dissect(record_t *r, const uint8_t *data, uint32_t caplen, uint32_t 
     x.field_cap = r->lean ? 0 : REC_MAX_FIELDS;
     x.rec = r;
     uint8_t depth = 0, src = 0;
+    unsigned inherited = ERR_none; /* the parent's payload_err for this layer */
     /* windows queued by a hook, dissected one chain after another */
     pdu_item_t queue[DCTX_MAX_ITEMS];
     unsigned qn = 0, qi = 0;
@@ -87,6 +88,7 @@ void engine_dissect(record_t *r, const uint8_t *data, uint32_t caplen, uint32_t 
         x.next_direct = NULL;
         x.next_nested = false;
         x.has_payload = false;
+        x.payload_err = ERR_none;
         x.allow_short = depth > 0;
         x.src = x.payload_src = src;
         x.nitems = 0;
@@ -104,6 +106,14 @@ void engine_dissect(record_t *r, const uint8_t *data, uint32_t caplen, uint32_t 
             d = &dissector_data;
             continue;
         }
+        if (inherited) {
+            /* dissected over the bytes there, where its parent's length
+             * field said more: the parent's error, found first, is this
+             * layer's */
+            st = LS_ERROR;
+            x.err = inherited;
+        }
+        inherited = ERR_none;
         l->status = (uint8_t)st;
         if (st == LS_ERROR || st == LS_TRUNCATED) {
             if (st == LS_ERROR) {
@@ -142,6 +152,7 @@ void engine_dissect(record_t *r, const uint8_t *data, uint32_t caplen, uint32_t 
                 n = next_dissector(&x);
                 if (!n)
                     n = &dissector_data;
+                inherited = x.payload_err;
             }
         }
         if (!n) {

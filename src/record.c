@@ -28,6 +28,7 @@ void record_reset(record_t *r)
     r->truncated = false;
     r->malformed = false;
     r->bad_checksums = 0;
+    r->capped = false;
     r->flow.present = false;
     r->flow.rel = false;
     r->nsources = 1;

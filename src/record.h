@@ -176,6 +176,8 @@ typedef struct record {
     bool unknown_linktype; /* no dissector for the linktype */
     bool truncated;        /* some layer truncated */
     bool malformed;        /* some layer in error */
+    bool capped;           /* a dissector stopped at one of its named bounds
+                              (DNS_MAX_RECORDS): the rest was not read */
     /* Set once by the owner, kept across records: layers, their status
      * and the flow facts only, no fields (for a run that shows no
      * packet, --flows-only: adding fields is most of dissecting). */

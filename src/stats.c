@@ -21,6 +21,7 @@ void stats_add(stats_t *s, const record_t *r)
     s->malformed += r->malformed;
     s->overflow += r->overflow;
     s->bad_checksums += r->bad_checksums;
+    s->capped += r->capped;
     s->unknown_linktype += r->unknown_linktype;
 }
 
@@ -47,5 +48,7 @@ void stats_print(const stats_t *s, FILE *out)
     if (s->bad_checksums)
         fprintf(out, ", %llu bad TCP/UDP checksum%s", (unsigned long long)s->bad_checksums,
                 s->bad_checksums == 1 ? "" : "s");
+    if (s->capped)
+        fprintf(out, ", %llu read only up to a parser bound", (unsigned long long)s->capped);
     fputc('\n', out);
 }

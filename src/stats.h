@@ -17,6 +17,7 @@ typedef struct stats {
     uint64_t malformed;  /* packets with a layer in error */
     uint64_t overflow;   /* records that could not hold every field */
     uint64_t bad_checksums; /* TCP/UDP checksums verified and wrong */
+    uint64_t capped;     /* packets a dissector stopped reading at a named bound */
     uint64_t unknown_linktype;
 } stats_t;
 

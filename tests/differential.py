@@ -80,7 +80,12 @@ Conversions between tshark's printed values and the contract:
     puts a flag in the top bit of the class (RFC 6762); tshark prints the
     class without it (dns.qry.qu / dns.resp.cache_flush hold the bit), so
     the strata class is compared with the top bit cleared for mdns.
-  * DNS: tshark prints the root as "<Root>", the contract "<root>".
+  * DNS: tshark prints the root as "<Root>", the contract "<root>"; a name
+    that cannot be decoded is a marker in both, tshark's "<Name contains a
+    pointer that loops>" and "<Name too long>" are the contract's "<name
+    loop>" and "<name too long>", its "<Unknown extended label>" (label type
+    0x40) the contract's "<bad label type>" (tshark 4.0 has no marker for a
+    pointer beyond the message or label type 0x80: it stops at an exception).
     dns.resp.* occur for every resource record (answers, authority,
     additional): the first ancount of each message are its answers.  OPT
     records have no dns.resp.class / dns.resp.ttl (tshark has
@@ -372,9 +377,10 @@ EXCLUSIONS = [
                 "start line there (a capture that lacks that body)"),
     dict(name="dns-records-after-error", proto="dns", field="answers(count)",
          cond="s_layer_cut",
-         reason="a DNS message strata marks truncated/error (pointer rules, bad label, "
-                "counts): tshark reads a different number of records before its "
-                "exception; the records both read are still compared"),
+         reason="a DNS message strata marks truncated/error: tshark reads a different "
+                "number of records (tshark 4.0 stops at an exception on a pointer "
+                "beyond the message or a reserved label type, where strata writes a "
+                "marker and reads on); the records both read are still compared"),
     dict(name="dns-tshark-rdata-exception", proto="dns", field="answers(count)",
          cond="t_malformed_fewer",
          reason="tshark parses the RDATA of more types than the contract shows "
@@ -410,8 +416,17 @@ def t_str(v):
     return v
 
 
+# tshark's markers for a name it cannot decode, as the contract writes them
+T_NAME_MARKERS = {
+    "<Root>": "<root>",
+    "<Name contains a pointer that loops>": "<name loop>",
+    "<Name too long>": "<name too long>",
+    "<Unknown extended label>": "<bad label type>",
+}
+
+
 def t_name(v):
-    return "<root>" if v == "<Root>" else v
+    return T_NAME_MARKERS.get(v, v)
 
 
 def t_hdr(v):

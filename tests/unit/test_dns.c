@@ -579,7 +579,13 @@ static void test_pointers(void)
     put16(&m, 1);
     put16(&m, 1);
     CHECK_STR(query_err(&m, 1), "dns_ptr_loop");
-    /* a forward pointer (to the name of the next question) */
+    record_t *r = unit_dissect(frame, udp(&m), 1);
+    CHECK_EQ(count(r, "questions"), 1); /* its end is known: the question stays */
+    CHECK_STR(mstr(r, "questions", 0, "name"), "<name loop>");
+    CHECK_EQ(muint(r, "questions", 0, "type"), 1);
+    CHECK_EQ(muint(r, "questions", 0, "class"), 1);
+    CHECK_STR(summary(r), "DNS A? <name loop>");
+    /* a forward pointer (to the name of the next question) is followed */
     hdr(&m, 9, 0, 2, 0, 0, 0);
     put16(&m, 0xc000 | 18);
     put16(&m, 1);
@@ -587,23 +593,36 @@ static void test_pointers(void)
     putname(&m, "a", -1);
     put16(&m, 1);
     put16(&m, 1);
-    CHECK_STR(query_err(&m, 2), "dns_ptr_loop");
+    r = unit_dissect(frame, udp(&m), 1);
+    CHECK_STR(dns_err(r), "(ok)");
+    CHECK_STR(mstr(r, "questions", 0, "name"), "a");
+    CHECK_STR(mstr(r, "questions", 1, "name"), "a");
     /* two pointers ping-ponging: a record's name points back into the
      * RDATA before it, which points forward to the name again */
-    hdr(&m, 9, 0x8000, 0, 2, 0, 0);
+    hdr(&m, 9, 0x8000, 0, 3, 0, 0);
     put8(&m, 0);
     rr(&m, 0xff00, 1, 0, 2);
     put16(&m, 0xc000 | 25); /* at 23, to 25 */
     put16(&m, 0xc000 | 23); /* at 25, to 23 */
-    rr(&m, 1, 1, 0, 4);
+    rr(&m, 1, 1, 7, 4);
     putraw(&m, "\1\2\3\4", 4);
-    record_t *r = unit_dissect(frame, udp(&m), 1);
+    put8(&m, 0);
+    rr(&m, 1, 1, 8, 4);
+    putraw(&m, "\5\6\7\10", 4);
+    r = unit_dissect(frame, udp(&m), 1);
     CHECK_STR(dns_err(r), "dns_ptr_loop");
-    CHECK_EQ(count(r, "answers"), 1); /* the first record; the broken one leaves no object */
+    CHECK_EQ(count(r, "answers"), 3);
     CHECK_EQ(muint(r, "answers", 0, "type"), 0xff00);
-    /* a pointer back into the name it came from: 23 is before the
-     * pointer (at 25) and before the name (at 27), but not before where
-     * the walk jumped to, so it would go round until the length cap */
+    CHECK_STR(mstr(r, "answers", 1, "name"), "<name loop>");
+    CHECK_EQ(muint(r, "answers", 1, "type"), 1);
+    CHECK_EQ(muint(r, "answers", 1, "class"), 1);
+    CHECK_EQ(muint(r, "answers", 1, "ttl"), 7);
+    CHECK_STR(mstr(r, "answers", 1, "data"), "1.2.3.4");
+    CHECK_STR(mstr(r, "answers", 2, "name"), "<root>"); /* the walk went on */
+    CHECK_STR(mstr(r, "answers", 2, "data"), "5.6.7.8");
+    CHECK_STR(summary(r), "DNS response: TYPE65280 <2 bytes>, A 1.2.3.4, A 5.6.7.8");
+    /* a pointer back into the name it came from: the walk would go
+     * round until the length cap */
     hdr(&m, 9, 0x8000, 0, 2, 0, 0);
     put8(&m, 0);
     rr(&m, 0xff00, 1, 0, 4);
@@ -613,6 +632,8 @@ static void test_pointers(void)
     putraw(&m, "\1\2\3\4", 4);
     r = unit_dissect(frame, udp(&m), 1);
     CHECK_STR(dns_err(r), "dns_ptr_loop");
+    CHECK_STR(mstr(r, "answers", 1, "name"), "<name loop>");
+    CHECK_STR(mstr(r, "answers", 1, "data"), "1.2.3.4");
     /* a backwards pointer to a label: fine */
     hdr(&m, 9, 0, 2, 0, 0, 0);
     putname(&m, "x.y", -1); /* at 12: 1 x 1 y 0 */
@@ -676,8 +697,23 @@ static void test_labels(void)
     putraw(&m, l63, 62);
     put8(&m, 0);
     put16(&m, 1);
+    put16(&m, 28);
+    putname(&m, "next", -1);
     put16(&m, 1);
-    CHECK_STR(query_err(&m, 1), "dns_name_too_long");
+    put16(&m, 1);
+    CHECK_STR(query_err(&m, 2), "dns_name_too_long");
+    /* its labels end with the root: the question stays, and the next */
+    r = unit_dissect(frame, udp(&m), 1);
+    CHECK_EQ(count(r, "questions"), 2);
+    CHECK_STR(mstr(r, "questions", 0, "name"), "<name too long>");
+    CHECK_EQ(muint(r, "questions", 0, "class"), 28);
+    CHECK_STR(mstr(r, "questions", 1, "name"), "next");
+    /* ... unless they run past the message: its end is not known */
+    m.n -= 10;
+    m.b[5] = 1;
+    r = unit_dissect(frame, wrap(m.b, m.n - 5, 17, 40000, 53), 1); /* no root */
+    CHECK_STR(dns_err(r), "dns_name_too_long");
+    CHECK_EQ(count(r, "questions"), 0);
 
     /* labels reached through pointers count too: question k is "a" and
      * a pointer to question k-1, so k+1 labels; k = 127 makes 257 bytes */
@@ -695,28 +731,236 @@ static void test_labels(void)
     }
     r = unit_dissect(frame, udp(&m), 1);
     CHECK_STR(dns_err(r), "dns_name_too_long");
-    CHECK_EQ(count(r, "questions"), 127); /* the 128th, too long, leaves no object */
+    CHECK_EQ(count(r, "questions"), 128); /* the 128th, too long, keeps its type */
     name = mstr(r, "questions", 126, "name");
     CHECK(name && strlen(name) == 253);
+    CHECK_STR(mstr(r, "questions", 127, "name"), "<name too long>");
+    CHECK_EQ(muint(r, "questions", 127, "type"), 1);
 
-    /* a chain of bare pointers: question k points at question k-1's
-     * name; the walk gives up past 128 hops */
-    hdr(&m, 10, 0, 130, 0, 0, 0);
+    /* a chain of bare pointers in the RDATA of a record of unknown type:
+     * pointer k points at pointer k-1, the first at the root; the
+     * answers' names point at pointers 128 and 129: 128 hops are fine,
+     * the walk gives up past them */
+    hdr(&m, 10, 0x8000, 0, 3, 0, 0);
+    put8(&m, 0);
+    rr(&m, 0xff00, 1, 0, 1 + 2 * 130);
     prev = m.n;
     put8(&m, 0);
-    put16(&m, 1);
-    put16(&m, 1);
-    for (int k = 1; k < 130; k++) {
-        unsigned here = m.n;
+    unsigned ptr[130];
+    for (int k = 0; k < 130; k++) {
+        ptr[k] = m.n;
         put16(&m, 0xc000 | prev);
-        put16(&m, 1);
-        put16(&m, 1);
-        prev = here;
+        prev = ptr[k];
     }
+    put16(&m, 0xc000 | ptr[126]); /* 128 hops, this one's own included */
+    rr(&m, 1, 1, 1, 4);
+    putraw(&m, "\1\2\3\4", 4);
+    put16(&m, 0xc000 | ptr[127]); /* 129 hops */
+    rr(&m, 1, 1, 2, 4);
+    putraw(&m, "\5\6\7\10", 4);
     r = unit_dissect(frame, udp(&m), 1);
     CHECK_STR(dns_err(r), "dns_ptr_loop");
-    CHECK_EQ(count(r, "questions"), 129); /* the looping one leaves no object */
-    CHECK_STR(mstr(r, "questions", 128, "name"), "<root>");
+    CHECK_EQ(count(r, "answers"), 3);
+    CHECK_STR(mstr(r, "answers", 1, "name"), "<root>");
+    CHECK_STR(mstr(r, "answers", 2, "name"), "<name loop>");
+    CHECK_STR(mstr(r, "answers", 2, "data"), "5.6.7.8");
+}
+
+/* A response: question "a.b" A IN at 12 (names point at 12), then
+ * answers added by the caller. */
+static void resp(msg_t *m, unsigned an)
+{
+    hdr(m, 12, 0x8180, 1, an, 0, 0);
+    putname(m, "a.b", -1);
+    put16(m, 1);
+    put16(m, 1);
+}
+
+/* An A record named by the bytes `name` (n of them). */
+static void a_rr(msg_t *m, const char *name, unsigned n, unsigned long ttl, const char *addr)
+{
+    putraw(m, name, n);
+    rr(m, 1, 1, ttl, 4);
+    putraw(m, addr, 4);
+}
+
+static void test_markers(void)
+{
+    msg_t m;
+    /* a pointer beyond the message: the record keeps its fields, the
+     * next one is read */
+    resp(&m, 2);
+    a_rr(&m, "\xc1\x00", 2, 60, "\1\2\3\4");
+    a_rr(&m, "\xc0\x0c", 2, 61, "\5\6\7\10");
+    record_t *r = unit_dissect(frame, udp(&m), 1);
+    CHECK_STR(dns_err(r), "dns_bad_ptr");
+    CHECK_EQ(count(r, "answers"), 2);
+    CHECK_STR(mstr(r, "answers", 0, "name"), "<bad pointer>");
+    CHECK_EQ(muint(r, "answers", 0, "type"), 1);
+    CHECK_EQ(muint(r, "answers", 0, "class"), 1);
+    CHECK_EQ(muint(r, "answers", 0, "ttl"), 60);
+    CHECK_STR(mstr(r, "answers", 0, "data"), "1.2.3.4");
+    CHECK_STR(mstr(r, "answers", 1, "name"), "a.b");
+    CHECK_STR(summary(r), "DNS response A? a.b: A 1.2.3.4, A 5.6.7.8");
+    /* the end of the message is beyond it too */
+    m.b[22] = (unsigned char)m.n;
+    r = unit_dissect(frame, udp(&m), 1);
+    CHECK_STR(dns_err(r), "dns_bad_ptr");
+    CHECK_STR(mstr(r, "answers", 0, "name"), "<bad pointer>");
+    /* the last byte is inside, but as a label (8) it runs out of it */
+    m.b[22] = (unsigned char)(m.n - 1);
+    r = unit_dissect(frame, udp(&m), 1);
+    CHECK_STR(dns_err(r), "dns_bad_ptr");
+    CHECK_STR(mstr(r, "answers", 0, "name"), "<bad pointer>");
+
+    /* label types 0x40 and 0x80 reached through a pointer: the end is
+     * known, the record stays */
+    resp(&m, 3);
+    put8(&m, 0);
+    rr(&m, 0xff00, 1, 0, 4); /* RDATA at 32: 1 z, then the bad label */
+    putraw(&m, "\1z\x41\0", 4);
+    a_rr(&m, "\xc0\x20", 2, 60, "\1\2\3\4");
+    a_rr(&m, "\xc0\x0c", 2, 61, "\5\6\7\10");
+    r = unit_dissect(frame, udp(&m), 1);
+    CHECK_STR(dns_err(r), "dns_bad_label");
+    CHECK_EQ(count(r, "answers"), 3);
+    CHECK_STR(mstr(r, "answers", 1, "name"), "<bad label type>");
+    CHECK_EQ(muint(r, "answers", 1, "ttl"), 60);
+    CHECK_STR(mstr(r, "answers", 1, "data"), "1.2.3.4");
+    CHECK_STR(mstr(r, "answers", 2, "name"), "a.b");
+    m.b[34] = 0x80;
+    r = unit_dissect(frame, udp(&m), 1);
+    CHECK_STR(dns_err(r), "dns_bad_label");
+    CHECK_STR(mstr(r, "answers", 1, "name"), "<bad label type>");
+    CHECK_STR(mstr(r, "answers", 2, "data"), "5.6.7.8");
+    /* ... in place, before the name's end: nothing after can be placed */
+    resp(&m, 2);
+    a_rr(&m, "\1z\x80", 3, 60, "\1\2\3\4");
+    a_rr(&m, "\xc0\x0c", 2, 61, "\5\6\7\10");
+    r = unit_dissect(frame, udp(&m), 1);
+    CHECK_STR(dns_err(r), "dns_bad_label");
+    CHECK_EQ(count(r, "answers"), 0);
+    CHECK_EQ(count(r, "questions"), 1);
+
+    /* a name over 255 bytes through a pointer */
+    char l63[64];
+    memset(l63, 'b', 63);
+    resp(&m, 2);
+    put8(&m, 0);
+    rr(&m, 0xff00, 1, 0, 4 * 64 + 1); /* RDATA at 32: 4 x 63, 257 bytes */
+    for (int i = 0; i < 4; i++) {
+        put8(&m, 63);
+        putraw(&m, l63, 63);
+    }
+    put8(&m, 0);
+    a_rr(&m, "\1x\xc0\x20", 4, 60, "\1\2\3\4");
+    r = unit_dissect(frame, udp(&m), 1);
+    CHECK_STR(dns_err(r), "dns_name_too_long");
+    CHECK_STR(mstr(r, "answers", 1, "name"), "<name too long>");
+    CHECK_STR(mstr(r, "answers", 1, "data"), "1.2.3.4");
+
+    /* names in RDATA: the marker is the data, the record stays */
+    resp(&m, 3);
+    putraw(&m, "\xc0\x0c", 2);
+    rr(&m, 5, 1, 60, 2);
+    putraw(&m, "\xc0\x21", 2); /* CNAME at 33 -> itself */
+    putraw(&m, "\xc0\x0c", 2);
+    rr(&m, 15, 1, 60, 4);
+    putraw(&m, "\0\12\xc3\0", 4); /* MX 10 -> beyond */
+    a_rr(&m, "\xc0\x0c", 2, 61, "\5\6\7\10");
+    r = unit_dissect(frame, udp(&m), 1);
+    CHECK_STR(dns_err(r), "dns_ptr_loop"); /* the first one's */
+    CHECK_EQ(count(r, "answers"), 3);
+    CHECK_STR(mstr(r, "answers", 0, "data"), "<name loop>");
+    CHECK_STR(mstr(r, "answers", 1, "data"), "10 <bad pointer>");
+    CHECK_STR(mstr(r, "answers", 2, "data"), "5.6.7.8");
+    CHECK_STR(summary(r), "DNS response A? a.b: CNAME <name loop>, MX 10 <bad pointer>, "
+                          "A 5.6.7.8");
+    /* JSON: the markers are plain strings */
+    unit_sweep(frame, udp(&m), 1);
+}
+
+/* The record bound: DNS_MAX_RECORDS (128) read, the rest noted. */
+static void test_many_records(void)
+{
+    msg_t m;
+    hdr(&m, 13, 0, 130, 0, 0, 0);
+    for (int i = 0; i < 130; i++) {
+        put8(&m, 0);
+        put16(&m, 1);
+        put16(&m, 1);
+    }
+    unsigned n = udp(&m);
+    record_t *r = unit_dissect(frame, n, 1);
+    CHECK_STR(dns_err(r), "(ok)");
+    CHECK_EQ(count(r, "questions"), 128);
+    CHECK_EQ(unit_uint(r, dns_of(r), "records_unread"), 2);
+    CHECK(r->capped);
+    CHECK(!r->overflow);
+    CHECK_STR(unit_stack(r), "eth ipv4 udp dns"); /* the unread records are the message's */
+    CHECK_EQ(dns_of(r)->len, m.n);
+    sweep(n, UDP_DNS); /* a cut in the unread records is truncated too */
+    /* exactly the bound: all read */
+    m.b[5] = 128;
+    r = unit_dissect(frame, wrap(m.b, m.n - 10, 17, 40000, 53), 1);
+    CHECK_STR(dns_err(r), "(ok)");
+    CHECK_EQ(count(r, "questions"), 128);
+    CHECK(unit_field(r, dns_of(r), "records_unread") == NULL);
+    CHECK(!r->capped);
+    /* the bound spans the sections: 100 questions and 30 answers */
+    hdr(&m, 13, 0x8000, 100, 30, 0, 0);
+    for (int i = 0; i < 100; i++) {
+        put8(&m, 0);
+        put16(&m, 1);
+        put16(&m, 1);
+    }
+    for (int i = 0; i < 30; i++)
+        a_rr(&m, "", 1, (unsigned long)i, "\1\2\3\4"); /* the root: one zero byte */
+    r = unit_dissect(frame, udp(&m), 1);
+    CHECK_STR(dns_err(r), "(ok)");
+    CHECK_EQ(count(r, "questions"), 100);
+    CHECK_EQ(count(r, "answers"), 28);
+    CHECK_EQ(muint(r, "answers", 27, "ttl"), 27);
+    CHECK_EQ(unit_uint(r, dns_of(r), "records_unread"), 2);
+    CHECK(r->capped);
+    /* counts beyond the bytes left end when they do, under the bound */
+    hdr(&m, 13, 0x8000, 0, 200, 0, 0);
+    for (int i = 0; i < 3; i++)
+        a_rr(&m, "", 1, (unsigned long)i, "\1\2\3\4");
+    r = unit_dissect(frame, udp(&m), 1);
+    CHECK_STR(dns_err(r), "dns_bad_count");
+    CHECK_EQ(count(r, "answers"), 3);
+    CHECK(unit_field(r, dns_of(r), "records_unread") == NULL);
+    CHECK(!r->capped);
+}
+
+/* A UDP length beyond the IP payload: DNS is read over the bytes there,
+ * as tshark does, and carries the UDP error. */
+static void test_udp_length_lies(void)
+{
+    msg_t m;
+    resp(&m, 1);
+    a_rr(&m, "\xc0\x0c", 2, 60, "\1\2\3\4");
+    unsigned n = udp(&m);
+    frame[ETH_IP + 5] = (unsigned char)(8 + m.n + 10);
+    record_t *r = unit_dissect(frame, n, 1);
+    CHECK_STR(unit_stack(r), "eth ipv4 udp dns");
+    CHECK_EQ(unit_layer(r, "udp", 0)->status, LS_OK);
+    CHECK_STR(dns_err(r), "bad_udp_len");
+    CHECK_STR(mstr(r, "answers", 0, "data"), "1.2.3.4");
+    CHECK_STR(summary(r), "DNS response A? a.b: A 1.2.3.4");
+    CHECK(r->malformed);
+    /* a message needing the missing bytes: the records that are there */
+    m.b[7] = 2;
+    n = udp(&m);
+    frame[ETH_IP + 5] = (unsigned char)(8 + m.n + 10);
+    r = unit_dissect(frame, n, 1);
+    CHECK_STR(dns_err(r), "bad_udp_len");
+    CHECK_EQ(count(r, "answers"), 1);
+    /* ... and cut by the capture as well */
+    r = unit_dissect_len(frame, n - 3, n, 1);
+    CHECK_STR(dns_err(r), "bad_udp_len");
+    /* the fragment and ICMP-quote cases stay data (test_udp.c) */
 }
 
 static void test_counts(void)
@@ -794,6 +1038,9 @@ int main(void)
     RUN(test_tcp);
     RUN(test_pointers);
     RUN(test_labels);
+    RUN(test_markers);
+    RUN(test_many_records);
+    RUN(test_udp_length_lies);
     RUN(test_counts);
     RUN(test_rdlength);
     return unit_done();

@@ -115,16 +115,29 @@ static void test_bad_len(void)
     CHECK_STR(unit_stack(r), "eth ipv4 udp");
     CHECK_EQ(unit_uint(r, l, "len"), 7);
     CHECK_STR(summary(r, l), "UDP, bad length 7");
-    /* length beyond the IP payload (37 + 1) */
+    /* length beyond the IP payload (37 + 1): the payload is the bytes
+     * IP carried, dissected (as tshark does), and its layer carries the
+     * error; the length field is noted */
     n = build(f, 0, u, udp(u, 40000, 40001, 38, payload29, 29));
     r = unit_dissect(f, n, 1);
+    CHECK_STR(unit_stack(r), "eth ipv4 udp data");
     l = unit_layer(r, "udp", 0);
-    CHECK(l && l->status == LS_ERROR);
-    CHECK_STR(l ? err_name(l->err) : "", "bad_udp_len");
+    CHECK(l && l->status == LS_OK);
+    CHECK_STR(summary(r, l), "UDP, length 30 (beyond the IP payload)");
+    const layer_t *d = unit_layer(r, "data", 0);
+    CHECK(d && d->status == LS_ERROR);
+    CHECK_STR(d ? err_name(d->err) : "", "bad_udp_len");
+    CHECK_EQ(unit_uint(r, d, "len"), 29);
     CHECK(r->malformed);
     /* ... even when the frame is also cut by a snaplen */
     r = unit_dissect_len(f, ETH_IP + 10, n, 1);
+    CHECK_STR(err_name(unit_layer(r, "data", 0)->err), "bad_udp_len");
+    /* nothing beyond the header: the UDP layer carries it */
+    n = build(f, 0, u, udp(u, 40000, 40001, 38, NULL, 0));
+    r = unit_dissect(f, n, 1);
+    CHECK_STR(unit_stack(r), "eth ipv4 udp");
     CHECK_STR(err_name(unit_layer(r, "udp", 0)->err), "bad_udp_len");
+    unit_sweep(f, n, 1);
 }
 
 static void test_first_fragment(void)
@@ -176,7 +189,8 @@ static void test_ipv6(void)
     CHECK_EQ(unit_uint(r, unit_layer(r, "data", 0), "len"), 29);
     n = build6(f, u, udp(u, 40000, 40001, 38, payload29, 29));
     r = unit_dissect(f, n, 1);
-    CHECK_STR(err_name(unit_layer(r, "udp", 0)->err), "bad_udp_len");
+    CHECK_EQ(unit_layer(r, "udp", 0)->status, LS_OK);
+    CHECK_STR(err_name(unit_layer(r, "data", 0)->err), "bad_udp_len");
     unit_sweep(f, n, 1);
 }
 
