@@ -334,8 +334,10 @@ void stream_segment(stream_t *st, reasm_pool_t *pool, stream_stats_t *ss, const 
         queue_data(x, &p, off, off + len, NOTE_CUT);
         return;
     }
-    if (st->in_body && !held(st, pool) && SEQ_DIFF(dseq, st->body_end) < 0) {
-        /* body bytes are body in whatever order they come */
+    if (st->in_body && !held(st, pool) && SEQ_DIFF(dseq, st->body_end) < 0 &&
+        SEQ_DIFF(dseq, st->next) >= 0) {
+        /* body bytes are body in whatever order they come (bytes seen
+         * before are retransmitted: below) */
         uint32_t k = (uint32_t)SEQ_DIFF(st->body_end, dseq);
         if (k > len)
             k = len;
