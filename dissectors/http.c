@@ -526,8 +526,9 @@ static int http_dissect(dctx_t *x, cursor_t *c)
         return line_open(x, c, start);
 
     unsigned seen = 0;
-    bool complete = false;
-    while (cur_rleft(c) > 0) {
+    /* an HTTP/0.9 request is its line alone (RFC 1945 section 4.1) */
+    bool complete = s.kind == LOOK_REQUEST && s.v1 == s.v0;
+    while (!complete && cur_rleft(c) > 0) {
         lr = next_line(c, &ln);
         if (lr == LINE_LONG)
             return line_long(x, c, start);
@@ -576,6 +577,8 @@ static int32_t http_pdu_len(const cursor_t *c0, uint32_t *skip_after)
         return look == LOOK_NO ? -1 : 0;
     if (!parse_start(&ln, look, &s))
         return -1;
+    if (s.kind == LOOK_REQUEST && !s.bad && s.v1 == s.v0)
+        return (int32_t)(c.off - c0->off); /* HTTP/0.9: the line, no headers, no body */
     for (;;) {
         lr = next_line(&c, &ln);
         if (lr == LINE_OPEN)

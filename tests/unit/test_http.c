@@ -323,12 +323,14 @@ static void test_spacing(void)
     CHECK_STR(unit_str(r, h, "version"), "HTTP/1.1");
     CHECK_STR(unit_str(r, h, "host"), "h");
     CHECK(unit_field(r, h, "uri")->off == HTTP_AT + 5);
-    /* HTTP/0.9: no version */
+    /* HTTP/0.9: no version, no headers */
     r = dissect(51234, 80, "GET /old\r\n");
     h = unit_layer(r, "http", 0);
     CHECK(h && h->status == LS_OK);
     CHECK_STR(unit_str(r, h, "uri"), "/old");
     CHECK(unit_field(r, h, "version") == NULL);
+    CHECK_EQ(unit_uint(r, h, "headers_complete"), 1);
+    CHECK_EQ(h->len, 10);
     /* a target with unencoded spaces runs to the version */
     r = dissect(51234, 80, "GET /my file.txt HTTP/1.0\r\n\r\n");
     h = unit_layer(r, "http", 0);
@@ -531,6 +533,11 @@ static void test_pipelined(void)
     CHECK_EQ(count(r, "data"), 12);
     CHECK_EQ(unit_uint(r, unit_layer(r, "data", 11), "len"), 5);
     CHECK_STR(unit_str(r, unit_layer(r, "http", 11), "uri"), "/p/11");
+    /* HTTP/0.9 requests: a line each */
+    handshake();
+    r = seg(true, ISN + 1, PSH_ACK, "GET /a\r\nGET /b\r\n", 16, 0);
+    CHECK_EQ(count(r, "http"), 2);
+    CHECK_STR(unit_str(r, unit_layer(r, "http", 1), "uri"), "/b");
     /* a hundred: the first REC_MAX_MESSAGES, then one data layer that
      * says why, and the rest counted */
     handshake();
