@@ -112,7 +112,7 @@ typedef struct pdu_item {
     const char *note;  /* for a data item: why these bytes are not dissected */
     uint8_t src;       /* record source of c's bytes */
 } pdu_item_t;
-#define DCTX_MAX_ITEMS 8
+#define DCTX_MAX_ITEMS REC_MAX_ITEMS
 
 /* Every dissector by name, for the few fixed parent->child links that are
  * part of a protocol's definition (802.3 length -> LLC, ICMP quote -> IP). */
@@ -187,9 +187,11 @@ struct dctx {
      * and of the payload handed on (a hook may change it). */
     uint8_t src;
     uint8_t payload_src;
-    /* Queued windows (set by a hook), dissected after the current chain. */
-    uint8_t nitems;
-    pdu_item_t items[DCTX_MAX_ITEMS];
+    /* Queued windows (set by a hook), dissected after the current chain:
+     * items[0, nitems) of the engine's array of DCTX_MAX_ITEMS (outside
+     * this struct, which is zeroed for every frame). */
+    uint16_t nitems;
+    pdu_item_t *items;
     const char *data_note; /* read by the data dissector */
 };
 

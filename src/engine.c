@@ -60,9 +60,11 @@ void engine_dissect(record_t *r, const uint8_t *data, uint32_t caplen, uint32_t 
     x.rec = r;
     uint8_t depth = 0, src = 0;
     unsigned inherited = ERR_none; /* the parent's payload_err for this layer */
-    /* windows queued by a hook, dissected one chain after another */
+    /* windows queued by a hook, dissected one chain after another (not
+     * zeroed: only items[0, x.nitems) are ever read) */
     pdu_item_t queue[DCTX_MAX_ITEMS];
-    unsigned qn = 0, qi = 0;
+    x.items = queue;
+    unsigned qi = 0;
 
     const dissector_t *d = registry_lookup(TBL_LINKTYPE, linktype);
     if (!d) {
@@ -91,7 +93,7 @@ void engine_dissect(record_t *r, const uint8_t *data, uint32_t caplen, uint32_t 
         x.payload_err = ERR_none;
         x.allow_short = depth > 0;
         x.src = x.payload_src = src;
-        x.nitems = 0;
+        unsigned queued = x.nitems;
         c.trunc = false;
 
         cursor_t before = c;
@@ -115,33 +117,26 @@ void engine_dissect(record_t *r, const uint8_t *data, uint32_t caplen, uint32_t 
         }
         inherited = ERR_none;
         l->status = (uint8_t)st;
-        if (st == LS_ERROR || st == LS_TRUNCATED) {
-            if (st == LS_ERROR) {
-                l->err = (uint8_t)x.err;
-                r->malformed = true;
-            } else {
-                r->truncated = true;
-            }
-            /* the hook still sees it (a flow is known by its ports), but
-             * nothing is dispatched after it */
-            if (hooks && depth == 0 && !d->silent)
-                hooks->layer(hooks->ctx, r, &x, l);
-            break;
+        bool broken = st == LS_ERROR || st == LS_TRUNCATED;
+        if (st == LS_ERROR) {
+            l->err = (uint8_t)x.err;
+            r->malformed = true;
+        } else if (st == LS_TRUNCATED) {
+            r->truncated = true;
         }
+        /* the hook sees a broken layer too (a flow is known by its ports) */
         if (hooks && depth == 0 && !d->silent)
             hooks->layer(hooks->ctx, r, &x, l);
-        if (d->silent) {
+        if (broken)
+            x.has_payload = false; /* nothing is dispatched after it ... */
+        if (d->silent && !broken) {
             /* a dispatch-only layer leaves no trace in the record */
             r->nlayers--;
             r->nfields = l->f_first;
             r->nslots = l->slot_base;
         }
-        if (x.nitems) {
-            /* the hook took the payload over: its windows come next */
-            for (unsigned i = 0; i < x.nitems && qn < DCTX_MAX_ITEMS; i++)
-                queue[qn++] = x.items[i];
-            x.has_payload = false;
-        }
+        if (x.nitems != queued)
+            x.has_payload = false; /* the hook took the payload over */
         const dissector_t *n = NULL;
         if (x.has_payload) {
             c = x.payload;
@@ -156,8 +151,9 @@ void engine_dissect(record_t *r, const uint8_t *data, uint32_t caplen, uint32_t 
             }
         }
         if (!n) {
-            /* this chain is over: the next queued window, if any */
-            if (qi >= qn)
+            /* this chain is over (... but the windows queued before it
+             * still are): the next queued window, if any */
+            if (qi >= x.nitems)
                 break;
             pdu_item_t *it = &queue[qi++];
             c = it->c;

@@ -81,7 +81,7 @@ typedef struct flow_stats {
     uint64_t tcp, udp, icmp;
     uint32_t max_active, active;
     uint32_t max_flows;
-    uint64_t stream_messages, stream_gaps, stream_overflows;
+    uint64_t stream_messages, stream_gaps, stream_overflows, stream_over_frame;
     uint64_t frag_reassembled, frag_timed_out, frag_dropped;
 } flow_stats_t;
 

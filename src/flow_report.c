@@ -173,9 +173,14 @@ void flow_stats_print(flow_table_t *ft, FILE *out)
             (unsigned long long)s->reused);
     fprintf(out,
             "reassembly: %llu messages from several TCP segments (%llu streams stopped at a gap, "
-            "%llu messages over the cap); %llu IPv4 datagrams from fragments (%llu timed out, "
-            "%llu dropped)\n",
+            "%llu messages over the cap",
             (unsigned long long)s->stream_messages, (unsigned long long)s->stream_gaps,
-            (unsigned long long)s->stream_overflows, (unsigned long long)s->frag_reassembled,
-            (unsigned long long)s->frag_timed_out, (unsigned long long)s->frag_dropped);
+            (unsigned long long)s->stream_overflows);
+    /* only when it happened: pipelining beyond what one record holds */
+    if (s->stream_over_frame)
+        fprintf(out, ", %llu messages not dissected: over the %u a frame holds",
+                (unsigned long long)s->stream_over_frame, (unsigned)REC_MAX_MESSAGES);
+    fprintf(out, "); %llu IPv4 datagrams from fragments (%llu timed out, %llu dropped)\n",
+            (unsigned long long)s->frag_reassembled, (unsigned long long)s->frag_timed_out,
+            (unsigned long long)s->frag_dropped);
 }

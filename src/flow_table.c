@@ -173,6 +173,7 @@ const flow_stats_t *flow_table_stats(flow_table_t *ft)
     ft->st.stream_messages = ft->sst.messages;
     ft->st.stream_gaps = ft->sst.gaps;
     ft->st.stream_overflows = ft->sst.overflows;
+    ft->st.stream_over_frame = ft->sst.over_frame;
     ft->st.frag_reassembled = ft->frags.st.reassembled;
     ft->st.frag_timed_out = ft->frags.st.timed_out;
     ft->st.frag_dropped = ft->frags.st.dropped;

@@ -15,7 +15,18 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define REC_MAX_LAYERS 24
+/* Application messages one frame's record holds (pipelined HTTP requests
+ * or DNS messages in one TCP segment, each with the body after it): well
+ * above real traffic.  The stream code counts the messages over it and
+ * shows their bytes as data (stream.c). */
+#define REC_MAX_MESSAGES 64
+/* Layers of one chain, link to application (tunnels, an ICMP quote). */
+#define REC_MAX_CHAIN 24
+/* Windows queued after a chain in one frame: each message and its body,
+ * and a few notes (retransmitted bytes, a held segment, the messages
+ * over REC_MAX_MESSAGES). */
+#define REC_MAX_ITEMS (2 * REC_MAX_MESSAGES + 8)
+#define REC_MAX_LAYERS (REC_MAX_CHAIN + REC_MAX_ITEMS)
 #define REC_MAX_FIELDS 1024
 #define REC_STRBUF 32768 /* bytes of string storage per record */
 #define REC_MAX_SOURCES 3 /* the frame, and up to two reassembled buffers */

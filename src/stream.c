@@ -13,9 +13,19 @@ static const char NOTE_STARTS[] = "start of a message that continues in a later 
 static const char NOTE_PART[] = "segment of a message reassembled from several segments";
 static const char NOTE_TOO_LONG[] = "message longer than the stream reassembly cap";
 static const char NOTE_NO_ROOM[] = "reassembled message too large to carry in the record";
+#define STR_(v) #v
+#define STR(v) STR_(v)
+static const char NOTE_OVER[] = "messages over the " STR(REC_MAX_MESSAGES)
+                                " a frame holds: not dissected (counted in the statistics)";
+
+/* Items one more message may need: itself, its body, and what may end
+ * the segment after it (the messages over the bound, a partial message). */
+#define ITEMS_PER_MESSAGE 4
 
 static void queue(dctx_t *x, cursor_t c, const dissector_t *d, const char *note, uint8_t src)
 {
+    /* callers keep ITEMS_PER_MESSAGE in hand (may_queue_message), so the
+     * guard never drops an item */
     if (x->nitems < DCTX_MAX_ITEMS) {
         pdu_item_t *it = &x->items[x->nitems++];
         it->c = c;
@@ -23,6 +33,13 @@ static void queue(dctx_t *x, cursor_t c, const dissector_t *d, const char *note,
         it->note = note;
         it->src = src;
     }
+}
+
+/* May one more message be dissected in this frame?  Past the bound its
+ * bytes are shown as data with NOTE_OVER, and counted. */
+static bool may_queue_message(const dctx_t *x, unsigned msgs)
+{
+    return msgs < REC_MAX_MESSAGES && x->nitems + ITEMS_PER_MESSAGE <= DCTX_MAX_ITEMS;
 }
 
 /* The window [off, off + n) of cursor `base` (absolute offsets). */
@@ -106,18 +123,33 @@ static void after_message(stream_t *st, uint32_t msg_end_seq, uint32_t skip_afte
     }
 }
 
-/* In-order bytes [pos, end) of the frame, sequence number `seq` at pos,
- * nothing pending: whole messages in place, a partial one kept. */
-static void in_place(stream_t *st, reasm_pool_t *pool, const dissector_t *app, uint32_t seq,
-                     uint32_t pos, uint32_t end, const cursor_t *p, record_t *r, dctx_t *x,
-                     int64_t now, stream_stats_t *ss)
+/* The messages over the bound, walked but not dissected: [*over0, pos)
+ * of the frame, shown as one data window when the walk ends. */
+static void flush_over(dctx_t *x, const cursor_t *p, uint32_t *over0, uint32_t pos)
 {
+    if (*over0 != UINT32_MAX)
+        queue_data(x, p, *over0, pos, NOTE_OVER);
+    *over0 = UINT32_MAX;
+}
+
+/* In-order bytes [pos, end) of the frame, sequence number `seq` at pos,
+ * nothing pending: whole messages in place, a partial one kept.  When the
+ * snaplen cut the segment (the wire had bytes up to rend > end), a
+ * partial message is dissected as far as the captured bytes go (it ends
+ * truncated) and nothing is kept: the caller starts over after it. */
+static void in_place(stream_t *st, reasm_pool_t *pool, const dissector_t *app, uint32_t seq,
+                     uint32_t pos, uint32_t end, uint32_t rend, const cursor_t *p, record_t *r,
+                     dctx_t *x, int64_t now, stream_stats_t *ss)
+{
+    unsigned msgs = 0;
+    uint32_t over0 = UINT32_MAX;
     while (pos < end) {
         if (st->in_body) {
             int32_t left = SEQ_DIFF(st->body_end, seq);
             if (left > 0) {
-                uint32_t k = end - pos < (uint32_t)left ? end - pos : (uint32_t)left;
-                queue_data(x, p, pos, pos + k, NOTE_BODY);
+                uint32_t k = rend - pos < (uint32_t)left ? rend - pos : (uint32_t)left;
+                if (over0 == UINT32_MAX)
+                    queue_data(x, p, pos, pos + k, NOTE_BODY);
                 pos += k;
                 seq += k;
                 continue;
@@ -125,23 +157,38 @@ static void in_place(stream_t *st, reasm_pool_t *pool, const dissector_t *app, u
             st->in_body = false;
         }
         if (st->unsynced) {
-            queue_data(x, p, pos, end, NOTE_BODY);
+            flush_over(x, p, &over0, pos);
+            queue_data(x, p, pos, rend, NOTE_BODY);
             return;
         }
         cursor_t w = window(p, pos, end - pos);
         uint32_t skip_after = 0;
         int32_t L = app->pdu_len(&w, &skip_after);
         if (L < 0) {
+            flush_over(x, p, &over0, pos);
             st->unsynced = true;
-            queue_data(x, p, pos, end, NOTE_NOT_START);
+            queue_data(x, p, pos, rend, NOTE_NOT_START);
             return;
         }
         if (L > 0 && (uint32_t)L <= end - pos) {
-            queue(x, window(p, pos, (uint32_t)L), app, NULL, x->src);
+            if (over0 == UINT32_MAX && may_queue_message(x, msgs)) {
+                queue(x, window(p, pos, (uint32_t)L), app, NULL, x->src);
+                msgs++;
+            } else {
+                if (over0 == UINT32_MAX)
+                    over0 = pos;
+                ss->over_frame++;
+            }
             pos += (uint32_t)L;
             seq += (uint32_t)L;
             after_message(st, seq, skip_after);
             continue;
+        }
+        flush_over(x, p, &over0, pos);
+        if (rend > end) {
+            /* cut by the snaplen inside this message: what there is */
+            queue(x, window(p, pos, rend - pos), app, NULL, x->src);
+            return;
         }
         if (L > (int32_t)REASM_BUF_CAP) {
             ss->overflows++;
@@ -156,6 +203,9 @@ static void in_place(stream_t *st, reasm_pool_t *pool, const dissector_t *app, u
         queue_data(x, p, pos, end, NOTE_STARTS);
         return;
     }
+    flush_over(x, p, &over0, pos);
+    if (pos < rend)
+        queue_data(x, p, pos, rend, NOTE_CUT); /* the snaplen cut a message boundary */
 }
 
 /* Dissect every message now complete at the front of the buffer. */
@@ -165,9 +215,11 @@ static void from_buffer(stream_t *st, reasm_pool_t *pool, reasm_buf_t *b, stream
 {
     uint32_t contig = reasm_contiguous(b);
     cursor_t all = cur_init(b->data, contig, contig);
-    uint32_t done = 0, starts[DCTX_MAX_ITEMS], lens[DCTX_MAX_ITEMS], n = 0;
+    uint32_t done = 0, starts[REC_MAX_MESSAGES], lens[REC_MAX_MESSAGES], n = 0;
+    /* the messages over the bound: [over0, upto) of the buffer */
+    uint32_t over0 = UINT32_MAX, upto = 0;
     bool drop_rest = false;
-    while (done < contig && n < DCTX_MAX_ITEMS - 2) {
+    while (done < contig) {
         if (st->in_body) {
             int32_t left = SEQ_DIFF(st->body_end, b->base_seq + done);
             if (left > 0) {
@@ -193,16 +245,24 @@ static void from_buffer(stream_t *st, reasm_pool_t *pool, reasm_buf_t *b, stream
         }
         if (L == 0 || (uint32_t)L > contig - done)
             break;
-        starts[n] = done;
-        lens[n++] = (uint32_t)L;
+        /* (the n kept so far are queued after the walk, with a note for
+         * this segment and one for the messages over the bound) */
+        if (over0 == UINT32_MAX && n < REC_MAX_MESSAGES && x->nitems + n + 3 <= DCTX_MAX_ITEMS) {
+            starts[n] = done;
+            lens[n++] = (uint32_t)L;
+            ss->messages++;
+        } else {
+            if (over0 == UINT32_MAX)
+                over0 = done;
+            ss->over_frame++;
+        }
         done += (uint32_t)L;
-        ss->messages++;
+        upto = done;
         after_message(st, b->base_seq + done, skip_after);
     }
-    if (n == 0) {
+    if (upto == 0) {
         queue_data(x, p, seg_off, seg_end, st->unsynced ? NOTE_BODY : NOTE_STARTS);
     } else {
-        uint32_t upto = starts[n - 1] + lens[n - 1];
         int src = record_add_source(r, "tcp stream", b->data, upto, b->frames, b->nframes,
                                     b->frames_cut);
         queue_data(x, p, seg_off, seg_end, src < 0 ? NOTE_NO_ROOM : NOTE_PART);
@@ -210,6 +270,9 @@ static void from_buffer(stream_t *st, reasm_pool_t *pool, reasm_buf_t *b, stream
             cursor_t s = cur_init(r->sources[src].data, upto, upto);
             for (uint32_t i = 0; i < n; i++)
                 queue(x, window(&s, starts[i], lens[i]), app, NULL, (uint8_t)src);
+            if (over0 != UINT32_MAX)
+                queue(x, window(&s, over0, upto - over0), &dissector_data, NOTE_OVER,
+                      (uint8_t)src);
         }
     }
     if (drop_rest)
@@ -252,10 +315,12 @@ void stream_segment(stream_t *st, reasm_pool_t *pool, stream_stats_t *ss, const 
         restart(st, pool, dseq);
     }
     if (have < len) {
-        /* cut by the snaplen: what is there of a message start is still
-         * dissected (it ends truncated); then wait for the next start */
+        /* cut by the snaplen: the messages in the captured bytes are
+         * still dissected, the last as far as it goes (it ends
+         * truncated); then wait for the next start */
         if (starts) {
-            queue(x, window(&p, off, len), app, NULL, x->src);
+            restart(st, pool, dseq);
+            in_place(st, pool, app, dseq, off, off + have, off + len, &p, r, x, now, ss);
             restart(st, pool, dseq + len);
             st->unsynced = true;
             return;
@@ -269,8 +334,10 @@ void stream_segment(stream_t *st, reasm_pool_t *pool, stream_stats_t *ss, const 
         queue_data(x, &p, off, off + len, NOTE_CUT);
         return;
     }
-    if (st->in_body && !held(st, pool) && SEQ_DIFF(dseq, st->body_end) < 0) {
-        /* body bytes are body in whatever order they come */
+    if (st->in_body && !held(st, pool) && SEQ_DIFF(dseq, st->body_end) < 0 &&
+        SEQ_DIFF(dseq, st->next) >= 0) {
+        /* body bytes are body in whatever order they come (bytes seen
+         * before are retransmitted: below) */
         uint32_t k = (uint32_t)SEQ_DIFF(st->body_end, dseq);
         if (k > len)
             k = len;
@@ -335,7 +402,7 @@ void stream_segment(stream_t *st, reasm_pool_t *pool, stream_stats_t *ss, const 
             return;
         }
         st->next = dseq + len;
-        in_place(st, pool, app, dseq + trim, off + trim, off + len, &p, r, x, now, ss);
+        in_place(st, pool, app, dseq + trim, off + trim, off + len, off + len, &p, r, x, now, ss);
         return;
     }
     uint32_t at = (uint32_t)SEQ_DIFF(dseq + trim, b->base_seq);

@@ -33,6 +33,8 @@ typedef struct stream_stats {
     uint64_t messages;     /* messages reassembled from several segments */
     uint64_t gaps;         /* directions whose reassembly a gap ended */
     uint64_t overflows;    /* messages beyond the stream's cap */
+    uint64_t over_frame;   /* messages not dissected: over the
+                              REC_MAX_MESSAGES one frame holds */
 } stream_stats_t;
 
 /* Offer one segment's payload (x->payload, sequence number seq) for

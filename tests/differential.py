@@ -319,10 +319,6 @@ EXCLUSIONS = [
     dict(name="dns-heuristic-port", proto="dns", field="*", cond="t_dns_off_port",
          reason="tshark decodes DNS on UDP/TCP ports other than 53 and 5353 "
                 "(heuristics, SOME/IP-SD 30490 ...); strata binds 53 and 5353 only"),
-    dict(name="http-heuristic-method", proto="http", field="*", cond="t_http_other_method",
-         reason="tshark's HTTP heuristic (TCP, any port) also takes methods strata's "
-                "heuristic does not know (UPnP SUBSCRIBE/NOTIFY, WebDAV ...) on ports "
-                "strata does not bind to http (80, 8000, 8080, 3128)"),
     dict(name="fragment-payload", proto="*", field="*", cond="s_fragment_payload",
          reason="with ip.defragment off tshark still hands the payload of a first "
                 "IP fragment to the application dissector (http, dns ...); strata "
@@ -364,8 +360,9 @@ EXCLUSIONS = [
          reason="a header strata marks `truncated` or `error`: tshark stops at an "
                 "exception earlier and omits fields strata still decoded"),
     dict(name="http-lenient-start-line", proto="http", field="*", cond="t_http_bad_version",
-         reason="tshark takes a segment on an HTTP port whose start line has no valid "
-                "HTTP-version (RFC 9112 2.3: HTTP/d.d) as a message; strata shows data"),
+         reason="tshark takes a start line without a valid HTTP-version (RFC 9112 2.3: "
+                "HTTP/d.d) as a message; strata shows \"HTTP/\" without a version and "
+                "status code as data (a start line must look like one)"),
     dict(name="tcp-retransmission", proto="*", field="(layer)", cond="s_retransmission",
          reason="strata's stream reassembly delivers each byte once: a retransmitted "
                 "segment (flow event `retransmission`) is not dissected again; tshark "
@@ -817,10 +814,6 @@ def _s_event(d):
     return flow.get("event") if isinstance(flow, dict) else None
 
 
-STRATA_HTTP_PORTS = {80, 8000, 8080, 3128}
-STRATA_HTTP_METHODS = {"GET", "POST", "HEAD", "PUT", "DELETE", "OPTIONS", "PATCH",
-                       "TRACE", "CONNECT"}
-
 CONDITIONS = {
     "t_missing_s_ipv6_plen0": lambda d: d["tval"] is MISSING and any(
         l.get("proto") == "ipv6" and l.get("plen") == 0 and not l.get("quoted")
@@ -837,11 +830,6 @@ CONDITIONS = {
     "t_text_s_missing": lambda d: isinstance(d["tval"], str) and d["sval"] is MISSING,
     "t_repeat_header": lambda d: (
         d["sval"] is MISSING and d.get("slayer") is not None and d["field"] in d["slayer"]),
-    "t_http_other_method": lambda d: (
-        d["sval"] is MISSING and d.get("ttok") == "http"
-        and not (_frame_ports(d["frame"]) & STRATA_HTTP_PORTS)
-        and bool(d["frame"].t["http.request.method"])
-        and not (set(d["frame"].t["http.request.method"]) & STRATA_HTTP_METHODS)),
     "s_dns_query": lambda d: d["slayer"].get("qr") == 0,
     "t_missing_s_ip_fragment": lambda d: (
         d["tval"] is MISSING and d.get("slayer") is not None and _s_fragment(d["frame"], d["slayer"])),

@@ -137,11 +137,13 @@ static void test_mpls_other_payloads(void)
 
 static void test_mpls_endless_stack(void)
 {
-    /* 40 entries, none the bottom: the record's layer cap ends it */
-    unsigned char f[14 + 40 * 4];
+    /* more entries than a record has layers, none the bottom: the
+     * record's layer cap ends it */
+#define N_LABELS (REC_MAX_LAYERS + 8)
+    unsigned char f[14 + N_LABELS * 4];
     const unsigned char head[] = {ETH(0x88, 0x47)};
     memcpy(f, head, sizeof head);
-    for (unsigned i = 0; i < 40; i++) {
+    for (unsigned i = 0; i < N_LABELS; i++) {
         f[14 + i * 4] = 0;
         f[15 + i * 4] = 0x01;
         f[16 + i * 4] = 0x00;
