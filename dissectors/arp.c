@@ -5,7 +5,7 @@
  * Ethernet/IPv4 ARP (htype 1, ptype 0x0800) has its addresses decoded.
  * Ethernet padding after the message is not handed on.
  */
-#include "../src/dissector.h"
+#include "dissector.h"
 
 #define ARP_FIXED_LEN 8
 #define ARP_HTYPE_ETHER 1       /* IANA arp-parameters: Ethernet (10Mb) */

@@ -13,7 +13,7 @@
  * a UDP port (tshark shows it after UDP); the packet it forwards follows
  * with its own layers.
  */
-#include "../src/dissector.h"
+#include "dissector.h"
 
 #define AYIYA_HDR_LEN 8
 #define AYIYA_HI(b) ((b) >> 4)

@@ -1,7 +1,7 @@
 /* data.c - bytes no dissector claims. */
 #include <string.h>
 
-#include "../src/dissector.h"
+#include "dissector.h"
 
 enum { DATA_LEN, DATA_NOTE };
 static const field_def_t data_fields[] = {

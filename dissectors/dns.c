@@ -16,7 +16,7 @@
  * the count, when the bytes run out, or after DNS_MAX_RECORDS records,
  * whichever comes first (STYLE.md, "DNS names").
  */
-#include "../src/dissector.h"
+#include "dissector.h"
 
 #define DNS_HDR_LEN 12
 #define DNS_PORT 53

@@ -14,7 +14,7 @@
  * OSI layer 3: the ERSPAN header belongs to the GRE tunnel that carries
  * the mirrored frame across routed networks, not to that frame.
  */
-#include "../src/dissector.h"
+#include "dissector.h"
 
 #define ERSPAN_VERSION(w) ((w) >> 12)
 #define ERSPAN_VLAN(w) ((w)&0x0fff)

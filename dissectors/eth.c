@@ -4,7 +4,7 @@
  * 0x0600 or more, and an 802.3 length when it is 1500 or less (IEEE
  * 802.3 clause 3.2.6); a length frame carries LLC, handed to `llc`.
  */
-#include "../src/dissector.h"
+#include "dissector.h"
 #include "llc.h"
 
 #define ETH_HDR_LEN 14

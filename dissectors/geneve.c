@@ -12,7 +12,7 @@
  * that carries it (tshark shows it after UDP); the inner packet's layers
  * follow with their own OSI layers.
  */
-#include "../src/dissector.h"
+#include "dissector.h"
 
 #define GENEVE_HDR_LEN 8
 #define GENEVE_VERSION(b) ((b) >> 6)

@@ -15,7 +15,7 @@
  * network layer, as tshark shows it right after IP; the tunnelled packet
  * then follows with its own layers.
  */
-#include "../src/dissector.h"
+#include "dissector.h"
 
 #define GRE_F_C 0x8000   /* checksum (and offset) present */
 #define GRE_F_R 0x4000   /* routing (and checksum, offset) present, RFC 1701 */

@@ -17,7 +17,7 @@
  * connection's service); the subscriber's packet follows with its own
  * layers.
  */
-#include "../src/dissector.h"
+#include "dissector.h"
 
 #define GTP_HDR_LEN 8
 #define GTP_OPT_LEN 4 /* sequence number, N-PDU number, next extension type */

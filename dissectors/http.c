@@ -31,7 +31,7 @@
  * past the segment (it continues in the next) is reported as far as it
  * goes, with headers_complete false.
  */
-#include "../src/dissector.h"
+#include "dissector.h"
 
 /* RFC 9112 section 2.3 leaves line lengths to the recipient: the cap on
  * one start or header line, beyond which the message is an error. */

@@ -7,7 +7,7 @@
  * are dissected as nested layers, one level deeper.  The checksum
  * (RFC 1071) covers the whole message.
  */
-#include "../src/dissector.h"
+#include "dissector.h"
 
 #define ICMP_HDR_LEN 8
 #define ICMP_TSTAMP_LEN 20 /* RFC 792: three 32-bit timestamps */

@@ -6,7 +6,7 @@
  * 4.6) walked into the array `options`.  The checksum covers a pseudo
  * header (RFC 8200 section 8.1) built from the enclosing IPv6 layer.
  */
-#include "../src/dissector.h"
+#include "dissector.h"
 
 #define ICMP6_HDR_LEN 4 /* type, code, checksum: the rest depends on type */
 #define ICMP6_ERR_LEN 8

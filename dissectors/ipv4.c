@@ -5,7 +5,7 @@
  * only the first fragment (offset 0) is handed to the upper protocol,
  * later fragments are data.
  */
-#include "../src/dissector.h"
+#include "dissector.h"
 
 #define IP4_VERSION(b) ((b) >> 4)
 #define IP4_IHL(b) ((b)&0x0f)

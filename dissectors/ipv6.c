@@ -6,7 +6,7 @@
  * first fragment (offset 0) is handed to the upper protocol, as ipv4.c
  * does; later fragments are data.
  */
-#include "../src/dissector.h"
+#include "dissector.h"
 
 #define IP6_HDR_LEN 40
 #define IP6_VERSION(b) ((b) >> 4) /* of the first byte */

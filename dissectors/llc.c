@@ -1,5 +1,5 @@
 /* llc.c - IEEE 802.2 LLC, with SNAP (RFC 1042) carrying an EtherType. */
-#include "../src/dissector.h"
+#include "dissector.h"
 #include "llc.h"
 
 #define LLC_SAP_SNAP 0xaa

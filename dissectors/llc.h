@@ -3,7 +3,7 @@
 #ifndef STRATA_LLC_H
 #define STRATA_LLC_H
 
-#include "../src/dissector.h"
+#include "dissector.h"
 
 /* The two bytes at field_off were a length (<= 1500): add "length" and
  * "type" (the EtherType a SNAP header with OUI 0 carries, else 0) to the

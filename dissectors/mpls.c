@@ -7,7 +7,7 @@
  * frame (RFC 4448), anything else data.  The control word belongs to the
  * bottom entry's layer.  MPLS sits between layers 2 and 3 ("2.5"): osi 2.
  */
-#include "../src/dissector.h"
+#include "dissector.h"
 
 #define MPLS_LABEL(e) ((e) >> 12)
 #define MPLS_TC(e) (((e) >> 9) & 7)

@@ -1,7 +1,7 @@
 /* null.c - BSD loopback encapsulation: LINKTYPE_NULL (0), a 4-byte
  * address family in the capturing host's byte order, and LINKTYPE_LOOP
  * (108), the same in network byte order. */
-#include "../src/dissector.h"
+#include "dissector.h"
 
 #define LINKTYPE_NULL 0
 #define LINKTYPE_LOOP 108

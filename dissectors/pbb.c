@@ -4,7 +4,7 @@
  * two reserved fields and the 24-bit service instance identifier; the
  * customer's Ethernet frame follows (C-DA, C-SA, its EtherType), handed
  * to the Ethernet dissector as a fixed child (802.1ah clause 9.7). */
-#include "../src/dissector.h"
+#include "dissector.h"
 
 #define ITAG_PCP(t) ((t) >> 29)
 #define ITAG_DEI(t) (((t) >> 28) & 1)

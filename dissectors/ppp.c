@@ -15,7 +15,7 @@
  * a Cisco HDLC address (0x0f unicast, 0x8f broadcast), are Cisco HDLC:
  * address, control, then an EtherType.
  */
-#include "../src/dissector.h"
+#include "dissector.h"
 
 #define LINKTYPE_PPP_HDLC 50
 #define LINKTYPE_C_HDLC 104

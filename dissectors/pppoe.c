@@ -12,7 +12,7 @@
  * Ethernet padding.  A length beyond the frame is an error, as is a tag
  * running past the payload.
  */
-#include "../src/dissector.h"
+#include "dissector.h"
 
 #define PPPOE_VER(b) ((b) >> 4)
 #define PPPOE_TYPE(b) ((b)&0x0f)

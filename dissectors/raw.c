@@ -3,7 +3,7 @@
  * carry) picks IPv4 or IPv6 by the version nibble; LINKTYPE_IPV4 (228)
  * and LINKTYPE_IPV6 (229) say it outright.  There is no link header, so
  * this dissector only steers and leaves no layer. */
-#include "../src/dissector.h"
+#include "dissector.h"
 
 static int raw_dissect(dctx_t *x, cursor_t *c)
 {

@@ -1,7 +1,7 @@
 /* sll.c - Linux "cooked" capture headers: LINKTYPE_LINUX_SLL (113) and,
  * in sll2.c, LINKTYPE_LINUX_SLL2 (276).  The protocol field is an
  * EtherType except for a few Linux-specific values (packet(7)). */
-#include "../src/dissector.h"
+#include "dissector.h"
 #include "sll.h"
 
 const field_def_t sll_fields[SLL_NFIELDS] = {

@@ -2,7 +2,7 @@
 #ifndef STRATA_SLL_H
 #define STRATA_SLL_H
 
-#include "../src/dissector.h"
+#include "dissector.h"
 
 #define SLL_ARPHRD_NETLINK 824
 #define SLL_PROTO_802_2 0x0004

@@ -1,6 +1,6 @@
 /* sll2.c - LINKTYPE_LINUX_SLL2 (276): protocol first, then interface
  * index, hardware type, packet type and the link-layer address. */
-#include "../src/dissector.h"
+#include "dissector.h"
 #include "sll.h"
 
 static int sll2_dissect(dctx_t *x, cursor_t *c)

@@ -7,7 +7,7 @@
  * tables only when it is a whole segment of our own stack: a segment in
  * an IP fragment or quoted inside an ICMP error stays data.
  */
-#include "../src/dissector.h"
+#include "dissector.h"
 
 #define TCP_MIN_HDR 20
 #define TCP_DOFF(w) ((w) >> 12)       /* data offset, in 32-bit words */

@@ -13,7 +13,7 @@
  * application on a UDP port (tshark shows it after UDP); the IPv6 packet
  * it carries follows with its own layers.
  */
-#include "../src/dissector.h"
+#include "dissector.h"
 
 #define TEREDO_AUTH 0x0001
 #define TEREDO_ORIGIN 0x0000

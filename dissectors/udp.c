@@ -10,7 +10,7 @@
  * dissected up the port tables, and its layer carries bad_udp_len
  * (dctx payload_err); the length field is noted.
  */
-#include "../src/dissector.h"
+#include "dissector.h"
 
 #define UDP_HDR_LEN 8
 #define IPPROTO_UDP_NUM 17 /* in the pseudo header */

@@ -1,6 +1,6 @@
 /* vlan.c - IEEE 802.1Q customer tags and 802.1ad service tags; one layer
  * per tag, so a QinQ stack shows as two vlan layers. */
-#include "../src/dissector.h"
+#include "dissector.h"
 #include "llc.h"
 
 #define VLAN_PCP(tci) ((tci) >> 13)

@@ -3,7 +3,7 @@
  * VIF list when the pointer bit is set), looped, a reserved bit, version,
  * the source VIF, then the inner EtherType, which may be an 802.3 length
  * as after an 802.1Q tag. */
-#include "../src/dissector.h"
+#include "dissector.h"
 #include "llc.h"
 
 #define VNT_DIR(t) ((t) >> 31)

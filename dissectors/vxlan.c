@@ -12,7 +12,7 @@
  * connection's service), although what it carries is a layer-2 frame; the
  * inner frame's layers follow with their own OSI layers.
  */
-#include "../src/dissector.h"
+#include "dissector.h"
 
 #define VXLAN_HDR_LEN 8
 #define VXLAN_F_G 0x8000 /* group based policy extension */

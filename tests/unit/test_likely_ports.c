@@ -3,7 +3,7 @@
 
 #include "likely_ports.h"
 
-/* The whole set, as listed in src/likely_ports.c. */
+/* The whole set, as listed in src/flow/likely_ports.c. */
 static const uint16_t tcp_expected[] = {
     21, 22, 25, 53, 79, 80, 81, 88, 135, 139, 143, 389, 443, 445, 502, 563,
     585, 587, 614, 631, 636, 989, 990, 992, 993, 995, 1080, 1883, 2811, 3128,

@@ -7,7 +7,7 @@
 
 const dissector_t *const registry_all[] = {
 #define DISSECTOR(n) &dissector_##n,
-#include "../dissectors/dissectors.def"
+#include "dissectors.def"
 #undef DISSECTOR
 };
 const unsigned registry_count = sizeof registry_all / sizeof registry_all[0];

@@ -52,7 +52,7 @@ typedef struct link_ctx {
 /* Every dissector's index, in the order of dissectors/dissectors.def. */
 enum proto_id {
 #define DISSECTOR(n) PROTO_##n,
-#include "../dissectors/dissectors.def"
+#include "dissectors.def"
 #undef DISSECTOR
     PROTO_COUNT
 };
@@ -117,7 +117,7 @@ typedef struct pdu_item {
 /* Every dissector by name, for the few fixed parent->child links that are
  * part of a protocol's definition (802.3 length -> LLC, ICMP quote -> IP). */
 #define DISSECTOR(n) extern const dissector_t dissector_##n;
-#include "../dissectors/dissectors.def"
+#include "dissectors.def"
 #undef DISSECTOR
 
 /* Typed facts the network and transport dissectors leave for the flow
