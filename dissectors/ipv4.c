@@ -128,7 +128,7 @@ static int ipv4_dissect(dctx_t *x, cursor_t *c)
     fld_uint(x, IPV4_TOS, start + 1, 1, tos);
     fld_uint(x, IPV4_DSCP, start + 1, 1, IP4_DSCP(tos));
     fld_uint(x, IPV4_ECN, start + 1, 1, IP4_ECN(tos));
-    fld_uint(x, IPV4_LEN, start + 2, 2, tot);
+    field_t *len_f = fld_uint(x, IPV4_LEN, start + 2, 2, tot);
     fld_uint(x, IPV4_ID, start + 4, 2, id);
     fld_bool(x, IPV4_RF, start + 6, 1, IP4_RF(ff));
     fld_bool(x, IPV4_DF, start + 6, 1, IP4_DF(ff));
@@ -164,9 +164,15 @@ static int ipv4_dissect(dctx_t *x, cursor_t *c)
         return dx_error(x, tot == 0 ? ERR_bad_ip_hdr_len : ERR_bad_ip_len);
     if (plen > avail) {
         /* a quoted header inside ICMP legitimately claims more than the
-         * quote carries */
-        if (!x->allow_short)
-            return dx_error(x, ERR_bad_ip_len);
+         * quote carries; anywhere else the total length lies and, as
+         * tshark does, the packet is what the frame holds: dissected up
+         * to its end, which carries bad_ip_len */
+        if (!x->allow_short) {
+            if (avail <= hlen)
+                return dx_error(x, ERR_bad_ip_len); /* nothing to go on with */
+            fld_note(len_f, "beyond the frame");
+            x->payload_err = ERR_bad_ip_len;
+        }
         plen = avail;
     }
     cursor_t pkt;

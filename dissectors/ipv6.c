@@ -172,6 +172,7 @@ static int ipv6_dissect(dctx_t *x, cursor_t *c)
     uint8_t first = got ? cur_peek_u8(c, start) : 0;
     uint32_t vtf = cur_u32be(c);
     uint16_t plen = cur_u16be(c);
+    field_t *plen_f = NULL;
     uint8_t nxt = cur_u8(c);
     uint8_t hlim = cur_u8(c);
     uint8_t src[16], dst[16];
@@ -190,7 +191,7 @@ static int ipv6_dissect(dctx_t *x, cursor_t *c)
         fld_uint(x, IPV6_FLOW_LABEL, start + 1, 3, IP6_FLOW_LABEL(vtf));
     }
     if (got >= 6) {
-        fld_uint(x, IPV6_PLEN, start + 4, 2, plen);
+        plen_f = fld_uint(x, IPV6_PLEN, start + 4, 2, plen);
         facts->len = IP6_HDR_LEN + (uint32_t)plen;
     }
     if (got >= 7) {
@@ -224,11 +225,19 @@ static int ipv6_dissect(dctx_t *x, cursor_t *c)
     uint32_t len = plen ? plen : avail;
     bool cut = false;
     if (len > avail) {
-        /* a quoted packet inside ICMPv6 claims more than the quote holds */
-        if (!x->allow_short)
-            return dx_error(x, ERR_bad_ipv6_len);
+        /* a quoted packet inside ICMPv6 claims more than the quote holds;
+         * anywhere else the payload length lies and, as tshark does, the
+         * packet is what the frame holds: dissected up to its end, which
+         * carries bad_ipv6_len */
+        if (!x->allow_short) {
+            if (avail == 0)
+                return dx_error(x, ERR_bad_ipv6_len); /* nothing to go on with */
+            fld_note(plen_f, "beyond the frame");
+            x->payload_err = ERR_bad_ipv6_len;
+        } else {
+            cut = true;
+        }
         len = avail;
-        cut = true;
     }
     cursor_t pkt;
     cur_sub(c, len, &pkt);

@@ -108,14 +108,18 @@ void engine_dissect(record_t *r, const uint8_t *data, uint32_t caplen, uint32_t 
             d = &dissector_data;
             continue;
         }
-        if (inherited) {
-            /* dissected over the bytes there, where its parent's length
-             * field said more: the parent's error, found first, is this
-             * layer's */
-            st = LS_ERROR;
-            x.err = inherited;
-        }
+        /* A parent's length field said more than the bytes there (its
+         * payload_err): the layer was dissected over the bytes there and
+         * the error, found first, goes down the chain to the layer where
+         * dissection ends, which carries it (the contract: dissection
+         * stops after a layer in error). */
+        unsigned carry = inherited;
         inherited = ERR_none;
+        if (carry && (st == LS_ERROR || st == LS_TRUNCATED)) {
+            st = LS_ERROR;
+            x.err = carry;
+            carry = ERR_none;
+        }
         l->status = (uint8_t)st;
         bool broken = st == LS_ERROR || st == LS_TRUNCATED;
         if (st == LS_ERROR) {
@@ -129,14 +133,22 @@ void engine_dissect(record_t *r, const uint8_t *data, uint32_t caplen, uint32_t 
             hooks->layer(hooks->ctx, r, &x, l);
         if (broken)
             x.has_payload = false; /* nothing is dispatched after it ... */
+        if (x.nitems != queued)
+            x.has_payload = false; /* the hook took the payload over */
+        if (carry && !(x.has_payload && cur_rleft(&x.payload) > 0)) {
+            l->status = LS_ERROR; /* the chain ends here: this layer says it */
+            l->err = (uint8_t)carry;
+            r->malformed = true;
+            broken = true;
+            x.has_payload = false;
+            carry = ERR_none;
+        }
         if (d->silent && !broken) {
             /* a dispatch-only layer leaves no trace in the record */
             r->nlayers--;
             r->nfields = l->f_first;
             r->nslots = l->slot_base;
         }
-        if (x.nitems != queued)
-            x.has_payload = false; /* the hook took the payload over */
         const dissector_t *n = NULL;
         if (x.has_payload) {
             c = x.payload;
@@ -147,7 +159,7 @@ void engine_dissect(record_t *r, const uint8_t *data, uint32_t caplen, uint32_t 
                 n = next_dissector(&x);
                 if (!n)
                     n = &dissector_data;
-                inherited = x.payload_err;
+                inherited = carry ? carry : x.payload_err;
             }
         }
         if (!n) {

@@ -79,6 +79,7 @@ typedef struct flow_rec {
 typedef struct flow_stats {
     uint64_t created, expired, evicted, reused;
     uint64_t tcp, udp, icmp;
+    uint64_t ip_tunnels;   /* GRE and IP-in-IP carriers (no ports) */
     uint32_t max_active, active;
     uint32_t max_flows;
     uint64_t stream_messages, stream_gaps, stream_overflows, stream_over_frame;

@@ -165,10 +165,15 @@ void flow_stats_print(flow_table_t *ft, FILE *out)
 {
     const flow_stats_t *s = flow_table_stats(ft);
     fprintf(out,
-            "%llu flow%s (%llu tcp, %llu udp, %llu icmp); at most %u at once of %u; "
+            "%llu flow%s (%llu tcp, %llu udp, %llu icmp",
+            (unsigned long long)s->created, s->created == 1 ? "" : "s", (unsigned long long)s->tcp,
+            (unsigned long long)s->udp, (unsigned long long)s->icmp);
+    if (s->ip_tunnels) /* only when there were some */
+        fprintf(out, ", %llu ip tunnel%s", (unsigned long long)s->ip_tunnels, s->ip_tunnels == 1 ? "" : "s");
+    fprintf(out,
+            "); at most %u at once of %u; "
             "%llu expired, %llu evicted, %llu ended by a new SYN on their tuple\n",
-            (unsigned long long)s->created, s->created == 1 ? "" : "s", (unsigned long long)s->tcp, (unsigned long long)s->udp,
-            (unsigned long long)s->icmp, s->max_active, s->max_flows,
+            s->max_active, s->max_flows,
             (unsigned long long)s->expired, (unsigned long long)s->evicted,
             (unsigned long long)s->reused);
     fprintf(out,

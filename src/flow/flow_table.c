@@ -337,8 +337,10 @@ int32_t flow_create(flow_table_t *ft, const flow_key_t *k, uint32_t h, bool orig
         ft->st.tcp++;
     else if (k->proto == 17)
         ft->st.udp++;
-    else
+    else if (k->proto == 1 || k->proto == 58)
         ft->st.icmp++;
+    else
+        ft->st.ip_tunnels++;
     return i;
 }
 

@@ -463,6 +463,32 @@ static void track_icmp(flow_table_t *ft, const dctx_t *x, bool v6)
     flow_touch(ft, i, TC_OTHER);
 }
 
+/* An IP tunnel (GRE, ERSPAN on GRE, IPv4/IPv6 in IPv4/IPv6) has no
+ * ports: its carrier is a flow of the outer address pair and IP protocol
+ * (as Zeek keys its IP and GRE tunnels by the outer addresses), with the
+ * sender of its first packet as originator, OTH, and the flows inside it
+ * name it as their tunnel. */
+static void track_ip_tunnel(flow_table_t *ft, const dctx_t *x, uint8_t proto, bool count)
+{
+    uint8_t src[16], dst[16], family;
+    if (!get_addrs(x, src, dst, &family))
+        return;
+    flow_key_t k;
+    bool sender_is_a;
+    make_key(&k, proto, family, src, 0, dst, 0, &sender_is_a);
+    uint32_t h = flow_key_hash(&k);
+    int32_t i = flow_lookup(ft, &k, h);
+    if (i < 0) {
+        i = flow_create(ft, &k, h, sender_is_a);
+        note_tunnel(ft, i); /* a tunnel inside a tunnel */
+    }
+    flow_t *f = &ft->flows[i];
+    if (count)
+        account(f, f->orig_is_a == sender_is_a, x->ip.len, 0, ft->now);
+    flow_touch(ft, i, TC_OTHER);
+    ft->current = i;
+}
+
 void flow_layer_hook(void *ctx, record_t *r, dctx_t *x, layer_t *l)
 {
     flow_table_t *ft = ctx;
@@ -477,6 +503,15 @@ void flow_layer_hook(void *ctx, record_t *r, dctx_t *x, layer_t *l)
     }
     if (l->proto == &dissector_ipv4 && x->ip_fragment) {
         ipfrag_layer(&ft->frags, r, x, l, ft->now);
+        return;
+    }
+    if (l->proto == &dissector_gre) {
+        track_ip_tunnel(ft, x, 47, true);
+        return;
+    }
+    if ((l->proto == &dissector_ipv4 || l->proto == &dissector_ipv6) &&
+        (x->ip.proto == 4 || x->ip.proto == 41) && !x->ip_fragment) {
+        track_ip_tunnel(ft, x, x->ip.proto, true);
         return;
     }
     bool tcp = l->proto == &dissector_tcp, udp = l->proto == &dissector_udp;

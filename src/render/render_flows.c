@@ -13,6 +13,9 @@ static const char *proto_name(uint8_t p)
     case 17: return "udp";
     case 1: return "icmp";
     case 58: return "icmpv6";
+    case 47: return "gre";   /* an IP tunnel's carrier (flow_track.c) */
+    case 4:
+    case 41: return "ipip";
     default: return "other";
     }
 }

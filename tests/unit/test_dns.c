@@ -963,6 +963,32 @@ static void test_udp_length_lies(void)
     /* the fragment and ICMP-quote cases stay data (test_udp.c) */
 }
 
+/* An IP total length beyond the frame: the message is dissected over the
+ * bytes there, as tshark does, and carries the first error found. */
+static void test_ip_length_lies(void)
+{
+    msg_t m;
+    resp(&m, 1);
+    a_rr(&m, "\xc0\x0c", 2, 60, "\1\2\3\4");
+    unsigned n = udp(&m);
+    unsigned tot = n - 14 + 100;
+    frame[14 + 2] = (unsigned char)(tot >> 8);
+    frame[14 + 3] = (unsigned char)tot;
+    record_t *r = unit_dissect(frame, n, 1);
+    CHECK_STR(unit_stack(r), "eth ipv4 udp dns");
+    CHECK_EQ(unit_layer(r, "ipv4", 0)->status, LS_OK);
+    CHECK_EQ(unit_layer(r, "udp", 0)->status, LS_OK);
+    CHECK_STR(dns_err(r), "bad_ip_len");
+    CHECK_STR(mstr(r, "answers", 0, "data"), "1.2.3.4");
+    CHECK(r->malformed);
+    /* the UDP length lies as well: the IP error, found first, is said */
+    frame[ETH_IP + 5] = (unsigned char)(8 + m.n + 10);
+    r = unit_dissect(frame, n, 1);
+    CHECK_STR(dns_err(r), "bad_ip_len");
+    CHECK_STR(mstr(r, "answers", 0, "data"), "1.2.3.4");
+    unit_sweep(frame, n, 1);
+}
+
 static void test_counts(void)
 {
     msg_t m;
@@ -1041,6 +1067,7 @@ int main(void)
     RUN(test_markers);
     RUN(test_many_records);
     RUN(test_udp_length_lies);
+    RUN(test_ip_length_lies);
     RUN(test_counts);
     RUN(test_rdlength);
     return unit_done();

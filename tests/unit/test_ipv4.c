@@ -64,6 +64,18 @@ static void test_total_len_lies(void)
     f[16] = 0x05; /* total length 0x51c: beyond the frame */
     record_t *r = unit_dissect(f, sizeof f, 1);
     const layer_t *ip = unit_layer(r, "ipv4", 0);
+    /* as tshark: the packet is what the frame holds, dissected to its end,
+     * and the layer where dissection ends carries the error */
+    CHECK(ip && ip->status == LS_OK);
+    CHECK_STR(unit_field(r, ip, "len") ? unit_field(r, ip, "len")->note : "", "beyond the frame");
+    const layer_t *last = &r->layers[r->nlayers - 1];
+    CHECK(last != ip && last->status == LS_ERROR);
+    CHECK_STR(err_name(last->err), "bad_ip_len");
+    CHECK(r->malformed);
+    /* a total length beyond a frame holding the header alone: nothing
+     * to go on with, IPv4 itself is in error */
+    r = unit_dissect(f, 34, 1);
+    ip = unit_layer(r, "ipv4", 0);
     CHECK(ip && ip->status == LS_ERROR);
     CHECK_STR(err_name(ip->err), "bad_ip_len");
     /* the same frame cut by a snaplen is not an error, only truncated */
