@@ -277,6 +277,66 @@ static void test_checksum_letters_and_udp_history(void)
 
 /* What one tracked flow costs: its entry plus its two slots (issue 7
  * measured 2456 bytes before the ladder moved out of the flows). */
+/* A frame of tcp_frame() carried in IPv4 from C to D: IP-in-IP (proto 4)
+ * or GRE (proto 47, version 0, EtherType 0x0800) when `gre`. */
+static unsigned tunnelled(unsigned char *out, const unsigned char *in, unsigned n, uint32_t c,
+                          uint32_t d, int gre)
+{
+    unsigned hdr = 14 + 20 + (gre ? 4 : 0), inner = n - 14;
+    memset(out, 0, hdr);
+    out[12] = 0x08;
+    unsigned char *ip = out + 14;
+    ip[0] = 0x45;
+    ip[2] = (unsigned char)((hdr - 14 + inner) >> 8);
+    ip[3] = (unsigned char)(hdr - 14 + inner);
+    ip[8] = 64;
+    ip[9] = gre ? 47 : 4;
+    for (int i = 0; i < 4; i++) {
+        ip[12 + i] = (unsigned char)(c >> (24 - 8 * i));
+        ip[16 + i] = (unsigned char)(d >> (24 - 8 * i));
+    }
+    if (gre)
+        ip[20 + 2] = 0x08; /* protocol type 0x0800 */
+    memcpy(out + hdr, in + 14, inner);
+    return hdr + inner;
+}
+
+static uint32_t tunnel_of[8];
+static char proto_of[8];
+static void collect_tunnels(void *arg, const flow_rec_t *rec)
+{
+    (void)arg;
+    if (rec->id < 8) {
+        tunnel_of[rec->id] = rec->tunnel;
+        proto_of[rec->id] = (char)rec->proto;
+    }
+}
+
+/* GRE and IP-in-IP have no ports: their carrier is a flow of the outer
+ * address pair, and the connection inside names it as its tunnel. */
+static void test_ip_tunnels(void)
+{
+    reset_table(16);
+    unsigned char in[128], f[192];
+    const uint32_t C = 0xc0a80001u, D = 0xc0a80002u;
+    unsigned n = tcp_frame(in, A, B, 40000, 80, 1, 0, 0x02, NULL, 0);
+    feed(f, tunnelled(f, in, n, C, D, 1), 1);
+    n = tcp_frame(in, B, A, 80, 40000, 9, 2, 0x12, NULL, 0);
+    feed(f, tunnelled(f, in, n, D, C, 1), 1);
+    n = tcp_frame(in, A, B, 40001, 22, 1, 0, 0x02, NULL, 0);
+    record_t *r = feed(f, tunnelled(f, in, n, C, D, 0), 1);
+    CHECK(r->flow.present && r->flow.tcp);
+    flow_finish(ft);
+    memset(tunnel_of, 0, sizeof tunnel_of);
+    CHECK_EQ(flow_foreach(ft, collect_tunnels, NULL), 0);
+    CHECK_EQ(proto_of[1], 47);      /* the GRE carrier, first seen first */
+    CHECK_EQ(tunnel_of[1], 0);
+    CHECK_EQ(proto_of[2], 6);
+    CHECK_EQ(tunnel_of[2], 1);      /* the connection inside it */
+    CHECK_EQ(proto_of[3], 4);       /* IP-in-IP */
+    CHECK_EQ(tunnel_of[4], 3);
+}
+
 static void test_per_flow_size(void)
 {
     size_t per_flow = sizeof(flow_t) + 2 * sizeof(int32_t);
@@ -296,6 +356,7 @@ int main(void)
     RUN(test_dns_over_tcp_reassembled);
     RUN(test_ladder_one_flow);
     RUN(test_checksum_letters_and_udp_history);
+    RUN(test_ip_tunnels);
     RUN(test_per_flow_size);
     flow_table_free(ft);
     return unit_done();
