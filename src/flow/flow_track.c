@@ -208,6 +208,28 @@ static void note_tunnel(flow_table_t *ft, int32_t i)
         ft->flows[i].tunnel = ft->flows[ft->current].id;
 }
 
+/* Zeek flipped a TCP connection's roles after its first packets (see
+ * tcp_state.c z_inactive): what the flow keeps per side trades places. */
+static void flip_roles(flow_t *f)
+{
+    f->orig_is_a = !f->orig_is_a;
+    uint16_t p = f->orig_p;
+    f->orig_p = f->resp_p;
+    f->resp_p = p;
+    uint64_t n = f->pkts[0];
+    f->pkts[0] = f->pkts[1];
+    f->pkts[1] = n;
+    n = f->ip_bytes[0];
+    f->ip_bytes[0] = f->ip_bytes[1];
+    f->ip_bytes[1] = n;
+    uint32_t b = f->td_base[0];
+    f->td_base[0] = f->td_base[1];
+    f->td_base[1] = b;
+    stream_t st = f->st[0];
+    f->st[0] = f->st[1];
+    f->st[1] = st;
+}
+
 /* tcpdump's relative sequence numbers (print-tcp.c, tcp_print): only
  * segments with ACK take part; the first of a connection, and any with
  * SYN (a SYN-ACK), records the bases (this side's seq, the other side's
@@ -287,6 +309,11 @@ static void track_tcp(flow_table_t *ft, record_t *r, dctx_t *x, layer_t *l, bool
     bool whole = l->status == LS_OK && count;
     if (whole) {
         tcp_conn_update(&f->tcp, &seg, &res);
+        if (res.flip) {
+            flip_roles(f);
+            from_orig = !from_orig;
+            seg.dir ^= 1;
+        }
     } else {
         res.state_before = res.state_after = f->tcp.ep[seg.dir].state;
         res.event = NULL;

@@ -245,7 +245,13 @@ static void z_inactive(tcp_conn_t *c, unsigned d, const tcp_seg_t *s)
             zset(e, (f & TCPF_ACK) ? ZEP_SYN_ACK_SENT : ZEP_SYN_SENT);
         } else {
             if (!(f & TCPF_ACK) && p->zstate == ZEP_SYN_ACK_SENT) {
-                c->is_partial = false; /* Zeek flips roles here; we do not */
+                /* the SYN the originator's SYN-ACK answered, seen after
+                 * it: a SYN/SYN-ACK reversal, and Zeek flips the roles
+                 * (TCPSessionAdapter::UpdateInactiveState; its check
+                 * base_seq == StartSeq always holds for a first SYN).
+                 * The swap is done once this segment is processed. */
+                c->is_partial = false;
+                c->flip_now = true;
                 zset(p, ZEP_ESTABLISHED);
             }
             if (p->zstate == ZEP_SYN_SENT)
@@ -657,6 +663,20 @@ void tcp_conn_update(tcp_conn_t *c, const tcp_seg_t *s, tcp_result_t *out)
     out->state_after = e->state;
     e->seen = true;
     e->last_ts = s->ts_ns;
+    out->flip = false;
+    if (c->flip_now) {
+        /* Zeek's Connection::FlipRoles: the endpoints trade roles, the
+         * letters written so far stay as they were, '^' follows them */
+        c->flip_now = false;
+        tcp_endpoint_t t = c->ep[0];
+        c->ep[0] = c->ep[1];
+        c->ep[1] = t;
+        if (c->first_fin)
+            c->first_fin = (uint8_t)(3 - c->first_fin);
+        c->flipped = !c->flipped;
+        hist_add(c, 0, '^');
+        out->flip = true;
+    }
 }
 
 uint64_t tcp_conn_bytes(const tcp_conn_t *c, unsigned dir)

@@ -143,6 +143,7 @@ typedef struct tcp_conn {
     bool flipped;            /* the originator is not the first sender (^) */
     bool opened;             /* a side has left CLOSED: no mid-stream start */
     bool is_partial;         /* Zeek's TCPSessionAdapter::is_partial */
+    bool flip_now;           /* this segment makes Zeek flip the roles */
     uint8_t handshake_step;  /* 0..3 */
     uint8_t first_fin;       /* 1 + direction of the first FIN, 0 none yet */
     uint8_t teardown_done;   /* bit n: teardown step n reported */
@@ -158,6 +159,12 @@ typedef struct tcp_result {
     uint16_t analysis;     /* TA_* bits */
     int64_t rtt_ns;        /* the handshake RTT when this segment completed
                               the handshake, else -1 */
+    bool flip;             /* Zeek flipped the roles at this segment (a SYN
+                              answered by the SYN-ACK seen before it): the
+                              connection's endpoints are swapped and '^'
+                              written; the caller swaps its own per-side
+                              facts, and the segment's sender is now the
+                              originator */
 } tcp_result_t;
 
 /* Start a connection.  `flipped` says the first segment seen was sent by

@@ -337,6 +337,45 @@ static void test_ip_tunnels(void)
     CHECK_EQ(tunnel_of[4], 3);
 }
 
+static char hist_one[48], state_one[8];
+static uint16_t orig_p_one;
+static uint64_t orig_pkts_one;
+static void collect_one(void *arg, const flow_rec_t *rec)
+{
+    (void)arg;
+    strcpy(hist_one, rec->history);
+    strcpy(state_one, rec->conn_state);
+    orig_p_one = rec->orig_p;
+    orig_pkts_one = rec->orig_pkts;
+}
+
+/* Zeek's later flip (TCPSessionAdapter::UpdateInactiveState): a SYN-ACK
+ * seen first between two ports that are not likely server ports keeps
+ * its sender as originator, until the SYN it answered arrives from the
+ * responder; then the roles flip, '^' after the letters written so far. */
+static void test_syn_after_its_syn_ack(void)
+{
+    reset_table(4);
+    unsigned char f[128];
+    feed(f, tcp_frame(f, A, B, 40000, 50000, 900, 101, 0x12, NULL, 0), 1);
+    record_t *r = feed(f, tcp_frame(f, B, A, 50000, 40000, 100, 0, 0x02, NULL, 0), 1);
+    CHECK_EQ(r->flow.dir, 0); /* its sender is the originator now */
+    r = feed(f, tcp_frame(f, B, A, 50000, 40000, 101, 901, 0x10, NULL, 0), 1);
+    CHECK_EQ(r->flow.dir, 0);
+    feed(f, tcp_frame(f, B, A, 50000, 40000, 101, 901, 0x18, "hello", 5), 1);
+    r = feed(f, tcp_frame(f, A, B, 40000, 50000, 901, 106, 0x10, NULL, 0), 1);
+    CHECK_EQ(r->flow.dir, 1);
+    feed(f, tcp_frame(f, B, A, 50000, 40000, 106, 901, 0x11, NULL, 0), 1);
+    feed(f, tcp_frame(f, A, B, 40000, 50000, 901, 107, 0x11, NULL, 0), 1);
+    feed(f, tcp_frame(f, B, A, 50000, 40000, 107, 902, 0x10, NULL, 0), 1);
+    flow_finish(ft);
+    CHECK_EQ(flow_foreach(ft, collect_one, NULL), 0);
+    CHECK_STR(hist_one, "Hs^ADaFf");
+    CHECK_STR(state_one, "SF");
+    CHECK_EQ(orig_p_one, 50000);
+    CHECK_EQ(orig_pkts_one, 5);
+}
+
 static void test_per_flow_size(void)
 {
     size_t per_flow = sizeof(flow_t) + 2 * sizeof(int32_t);
@@ -357,6 +396,7 @@ int main(void)
     RUN(test_ladder_one_flow);
     RUN(test_checksum_letters_and_udp_history);
     RUN(test_ip_tunnels);
+    RUN(test_syn_after_its_syn_ack);
     RUN(test_per_flow_size);
     flow_table_free(ft);
     return unit_done();
