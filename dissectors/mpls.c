@@ -100,10 +100,13 @@ static int mpls_dissect(dctx_t *x, cursor_t *c)
     return LS_OK;
 }
 
-/* tcpdump's form: "MPLS (label 16, tc 0, [S], ttl 64)" */
+/* tcpdump's form: "MPLS (label 16, tc 0, [S], ttl 64)"; a label below
+ * another is written as tcpdump writes a stack, under the one name:
+ * "MPLS (label 100, tc 1, ttl 63) (label 200, tc 0, [S], ttl 63)" */
 static void mpls_summary(const record_t *r, const layer_t *l, outbuf_t *ob)
 {
-    ob_puts(ob, "MPLS (label ");
+    bool below = l > r->layers && l[-1].proto == l->proto && l[-1].depth == l->depth;
+    ob_puts(ob, below ? "(label " : "MPLS (label ");
     ob_u64(ob, layer_u64(r, l, MPLS_LABEL_F));
     ob_puts(ob, ", tc ");
     ob_u64(ob, layer_u64(r, l, MPLS_TC_F));

@@ -230,7 +230,7 @@ static void put_hex_value(outbuf_t *ob, const record_t *r, const field_t *f)
         ob_putc(ob, s[i] >= 'a' && s[i] <= 'f' ? (char)(s[i] - 'a' + 'A') : s[i]);
 }
 
-/* tcpdump's form: "PPPoE [ses 0x11]" for session data, "PPPoE PADI
+/* tcpdump's form: "PPPoE  [ses 0x11]" for session data, "PPPoE PADI
  * [Service-Name] [Host-Uniq 0x64138518]" for discovery. */
 static void pppoe_summary(const record_t *r, const layer_t *l, outbuf_t *ob)
 {
@@ -239,8 +239,9 @@ static void pppoe_summary(const record_t *r, const layer_t *l, outbuf_t *ob)
     ob_puts(ob, "PPPoE");
     if (!code)
         return;
+    ob_putc(ob, ' '); /* session data: tcpdump's code name is empty, the
+                         space stays ("PPPoE  [ses 0x11]") */
     if (code->v.u != PPPOE_CODE_SESSION) {
-        ob_putc(ob, ' ');
         if (code->note) {
             ob_puts(ob, code->note);
         } else {

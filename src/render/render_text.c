@@ -340,7 +340,15 @@ void render_line(outbuf_t *ob, render_ctx_t *rc, const record_t *r)
         return;
     }
     if (net < 0) {
-        /* link layers only (or data on an unknown link type) */
+        /* link layers only (or data on an unknown link type); from an
+         * encapsulation tcpdump names on its own (PPPoE discovery, a
+         * label stack over nothing known) when there is one */
+        if (!rc->link)
+            for (unsigned i = 0; i < r->nlayers; i++)
+                if (r->layers[i].depth == 0 && r->layers[i].proto->line_prefix) {
+                    from = i;
+                    break;
+                }
         for (unsigned i = from; i < r->nlayers; i++) {
             ob_puts(ob, i > from ? ": " : link_sep ? link_sep : "");
             put_summary(ob, r, &r->layers[i]);
