@@ -414,13 +414,8 @@ static void track_udp(flow_table_t *ft, record_t *r, const dctx_t *x, bool count
         /* Zeek's UDPSessionAdapter::HandleBadChecksum, then CheckHistory
          * 'D'/'d' once per side (Zeek drops the datagram after a bad
          * checksum; we count it: see the TCP note in tcp_state.c) */
-        if (x->l4.bad_checksum) {
-            uint32_t v = ++f->n_bad_csum[d];
-            while (v % 10 == 0)
-                v /= 10;
-            if (v == 1)
-                udp_hist(f, d, 'C');
-        }
+        if (x->l4.bad_checksum && zeek_scaled_due(&f->n_bad_csum[d]))
+            udp_hist(f, d, 'C');
         if (!(d ? f->pkts[1] : f->pkts[0]))
             udp_hist(f, d, 'D');
         account(f, from_orig, x->ip.len, ulen >= 8 ? (uint32_t)(ulen - 8) : 0, ft->now);

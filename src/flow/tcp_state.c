@@ -111,13 +111,18 @@ static bool hist_check(tcp_conn_t *c, unsigned dir, uint32_t cls, char up)
     return false;
 }
 
-/* The letter again after 1, 10, 100, ... occurrences. */
-static void hist_scaled(tcp_conn_t *c, unsigned dir, uint32_t *count, char up)
+bool zeek_scaled_due(uint32_t *count)
 {
     uint32_t v = ++*count;
     while (v && v % 10 == 0)
         v /= 10;
-    if (v == 1)
+    return v == 1;
+}
+
+/* The letter again after 1, 10, 100, ... occurrences. */
+static void hist_scaled(tcp_conn_t *c, unsigned dir, uint32_t *count, char up)
+{
+    if (zeek_scaled_due(count))
         hist_add(c, dir, up);
 }
 

@@ -167,6 +167,11 @@ typedef struct tcp_result {
                               originator */
 } tcp_result_t;
 
+/* Zeek's ScaledHistoryEntry: count one more occurrence; true when its
+ * letter is written again (after 1, 10, 100, ... of them).  TCP's c g t w
+ * and UDP's c use it. */
+bool zeek_scaled_due(uint32_t *count);
+
 /* Start a connection.  `flipped` says the first segment seen was sent by
  * the responder (a SYN-ACK seen first); history then begins with '^'. */
 void tcp_conn_init(tcp_conn_t *c, bool flipped);
