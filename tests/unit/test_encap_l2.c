@@ -2,7 +2,7 @@
  * pseudowire control word), 802.1ah I-TAG, VN-Tag, PPP and Cisco HDLC,
  * PPPoE discovery and session. */
 #include "render.h"
-#include "unit.h"
+#include "frames.h"
 
 #define ETH(t1, t2) 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, t1, t2
 /* a minimal IPv4 header (proto 253, experimental) with no payload */
@@ -15,17 +15,6 @@
 static const char *err_of(const layer_t *l)
 {
     return l ? err_name(l->err) : "(no layer)";
-}
-
-static const char *summary(const record_t *r, const layer_t *l)
-{
-    static char buf[512];
-    outbuf_t ob;
-    ob_init(&ob, buf, sizeof buf - 1, -1);
-    if (l && l->proto->summary)
-        l->proto->summary(r, l, &ob);
-    buf[ob.len] = '\0';
-    return buf;
 }
 
 /* The one-line view without a timestamp. */

@@ -1,72 +1,9 @@
 /* test_gre.c - GRE versions 0 and 1 (PPTP), its optional fields, the
  * checksum, the routing list, ERSPAN types I, II and III, the packets
  * they carry dissected all the way up, hostile lengths and truncation. */
-#include "unit.h"
+#include "frames.h"
 
 #define ETH_IP 34 /* Ethernet 14 + IPv4 20: where GRE starts */
-
-static unsigned sum16(const unsigned char *p, unsigned n)
-{
-    unsigned sum = 0;
-    for (unsigned i = 0; i < n; i++)
-        sum += i & 1 ? p[i] : (unsigned)p[i] << 8;
-    while (sum >> 16)
-        sum = (sum & 0xffff) + (sum >> 16);
-    return ~sum & 0xffff;
-}
-
-static void put16(unsigned char *p, unsigned v)
-{
-    p[0] = (unsigned char)(v >> 8);
-    p[1] = (unsigned char)v;
-}
-
-static void put32(unsigned char *p, unsigned long v)
-{
-    put16(p, (unsigned)(v >> 16));
-    put16(p + 2, (unsigned)(v & 0xffff));
-}
-
-/* An inner IPv4 header (172.16.0.1 > 172.16.0.2) with `n` bytes of
- * protocol `proto` after it; returns 20 + n. */
-static unsigned ip4(unsigned char *p, unsigned proto, const unsigned char *payload, unsigned n)
-{
-    static const unsigned char h[20] = {0x45, 0, 0, 0, 0, 7, 0, 0, 64, 0, 0, 0,
-                                        172, 16, 0, 1, 172, 16, 0, 2};
-    memcpy(p, h, 20);
-    put16(p + 2, 20 + n);
-    p[9] = (unsigned char)proto;
-    put16(p + 10, sum16(p, 20));
-    memcpy(p + 20, payload, n);
-    return 20 + n;
-}
-
-/* An ICMP echo request (id 1, seq 2, 8 bytes of data). */
-static const unsigned char echo[16] = {8,   0,   0xf7, 0xfb, 0,   1,   0,   2,
-                                       'a', 'b', 'c',  'd',  'e', 'f', 'g', 'h'};
-
-/* A UDP datagram 1234 > 53 with a 12-byte DNS header (no checksum). */
-static const unsigned char dns_udp[20] = {0x04, 0xd2, 0, 53, 0, 20, 0, 0,
-                                          0x12, 0x34, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0};
-
-/* An Ethernet frame carrying IPv4/UDP/DNS; returns its length. */
-static unsigned inner_frame(unsigned char *p)
-{
-    static const unsigned char h[14] = {0x0a, 0, 0, 0, 0, 2, 0x0a, 0, 0, 0, 0, 1, 0x08, 0x00};
-    memcpy(p, h, 14);
-    return 14 + ip4(p + 14, 17, dns_udp, sizeof dns_udp);
-}
-
-static const char *summary(const record_t *r, const layer_t *l)
-{
-    static char buf[256];
-    outbuf_t ob;
-    ob_init(&ob, buf, sizeof buf - 1, -1);
-    if (l && l->proto->summary)
-        l->proto->summary(r, l, &ob);
-    buf[ob.len] = '\0';
-    return buf;
-}
 
 static void test_v0_key_seq_checksum(void)
 {
@@ -77,8 +14,8 @@ static void test_v0_key_seq_checksum(void)
     put32(g + 4, 0);
     put32(g + 8, 0x1234);
     put32(g + 12, 99);
-    unsigned n = 16 + ip4(g + 16, 1, echo, sizeof echo);
-    put16(g + 4, sum16(g, n));
+    unsigned n = 16 + ip4(g + 16, 1, echo_request(), ECHO_LEN);
+    put16(g + 4, ~sum16(g, n, 0) & 0xffff);
     unsigned len = unit_eth_ipv4(f, 47, 0, g, n);
     record_t *r = unit_dissect(f, len, 1);
     CHECK_STR(unit_stack(r), "eth ipv4 gre ipv4 icmp data");
@@ -213,7 +150,7 @@ static void test_routing(void)
                                         0x08, 0x00, 0, 8, 10, 0, 0, 1, 10, 0, 0, 2,
                                         0, 0, 0, 0};
     memcpy(g, h, 24);
-    unsigned n = 24 + ip4(g + 24, 1, echo, sizeof echo);
+    unsigned n = 24 + ip4(g + 24, 1, echo_request(), ECHO_LEN);
     unsigned len = unit_eth_ipv4(f, 47, 0, g, n);
     record_t *r = unit_dissect(f, len, 1);
     CHECK_STR(unit_stack(r), "eth ipv4 gre ipv4 icmp data");
@@ -251,7 +188,7 @@ static void test_version_and_fragments(void)
     unsigned char g[64], f[128];
     put16(g, 0x0005); /* version 5 */
     put16(g + 2, 0x0800);
-    unsigned n = 4 + ip4(g + 4, 1, echo, sizeof echo);
+    unsigned n = 4 + ip4(g + 4, 1, echo_request(), ECHO_LEN);
     record_t *r = unit_dissect(f, unit_eth_ipv4(f, 47, 0, g, n), 1);
     const layer_t *l = unit_layer(r, "gre", 0);
     CHECK(l && l->status == LS_ERROR);
@@ -363,12 +300,12 @@ static void test_quoted(void)
     unsigned char g[64], q[128], m[160], f[224];
     put16(g, 0);
     put16(g + 2, 0x0800);
-    unsigned n = 4 + ip4(g + 4, 1, echo, sizeof echo);
+    unsigned n = 4 + ip4(g + 4, 1, echo_request(), ECHO_LEN);
     unsigned qn = ip4(q, 47, g, n);
     static const unsigned char err[8] = {3, 1, 0, 0, 0, 0, 0, 0};
     memcpy(m, err, 8);
     memcpy(m + 8, q, 36); /* a quote cut inside the inner IPv4 header */
-    put16(m + 2, sum16(m, 44));
+    put16(m + 2, ~sum16(m, 44, 0) & 0xffff);
     (void)qn;
     unsigned len = unit_eth_ipv4(f, 1, 0, m, 44);
     record_t *r = unit_dissect(f, len, 1);

@@ -3,59 +3,10 @@
  * at the top level, hostile lengths, truncation, and what the flow
  * tracker makes of a tunnelled connection. */
 #include "flow_table.h"
-#include "unit.h"
+#include "frames.h"
 
 #define ETH_IP 34   /* Ethernet 14 + IPv4 20 */
 #define ETH_IP_UDP 42 /* ... + UDP 8: where a UDP tunnel header starts */
-
-static unsigned sum16(const unsigned char *p, unsigned n, unsigned sum)
-{
-    for (unsigned i = 0; i < n; i++)
-        sum += i & 1 ? p[i] : (unsigned)p[i] << 8;
-    while (sum >> 16)
-        sum = (sum & 0xffff) + (sum >> 16);
-    return sum;
-}
-
-static void put16(unsigned char *p, unsigned v)
-{
-    p[0] = (unsigned char)(v >> 8);
-    p[1] = (unsigned char)v;
-}
-
-/* Inner IPv4 172.16.0.1 > 172.16.0.2 around n bytes of `proto`. */
-static unsigned ip4(unsigned char *p, unsigned proto, const void *payload, unsigned n)
-{
-    static const unsigned char h[20] = {0x45, 0, 0, 0, 0, 7, 0, 0, 64, 0, 0, 0,
-                                        172, 16, 0, 1, 172, 16, 0, 2};
-    memcpy(p, h, 20);
-    put16(p + 2, 20 + n);
-    p[9] = (unsigned char)proto;
-    put16(p + 10, ~sum16(p, 20, 0) & 0xffff);
-    memcpy(p + 20, payload, n);
-    return 20 + n;
-}
-
-/* Inner IPv6 2001:db8::1 > 2001:db8::2 around n bytes of `nxt`. */
-static unsigned ip6(unsigned char *p, unsigned nxt, const void *payload, unsigned n)
-{
-    memset(p, 0, 40);
-    p[0] = 0x60;
-    put16(p + 4, n);
-    p[6] = (unsigned char)nxt;
-    p[7] = 64;
-    p[8] = 0x20, p[9] = 0x01, p[10] = 0x0d, p[11] = 0xb8, p[23] = 1;
-    p[24] = 0x20, p[25] = 0x01, p[26] = 0x0d, p[27] = 0xb8, p[39] = 2;
-    if (n)
-        memcpy(p + 40, payload, n);
-    return 40 + n;
-}
-
-static const unsigned char echo[16] = {8,   0,   0xf7, 0xfb, 0,   1,   0,   2,
-                                       'a', 'b', 'c',  'd',  'e', 'f', 'g', 'h'};
-/* UDP 1234 > 53 and a 12-byte DNS query header (no checksum) */
-static const unsigned char dns_udp[20] = {0x04, 0xd2, 0, 53, 0, 20, 0, 0,
-                                          0x12, 0x34, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0};
 
 /* Ethernet + IPv4 10.0.0.1 > 10.0.0.2 + UDP sport > dport around the n
  * bytes of `payload`; returns the frame length. */
@@ -71,29 +22,10 @@ static unsigned udp_frame(unsigned char *f, unsigned sport, unsigned dport,
     return unit_eth_ipv4(f, 17, 0, u, 8 + n);
 }
 
-static const char *summary(const record_t *r, const layer_t *l)
-{
-    static char buf[256];
-    outbuf_t ob;
-    ob_init(&ob, buf, sizeof buf - 1, -1);
-    if (l && l->proto->summary)
-        l->proto->summary(r, l, &ob);
-    buf[ob.len] = '\0';
-    return buf;
-}
-
 static const char *error_of(const record_t *r, const char *proto)
 {
     const layer_t *l = unit_layer(r, proto, 0);
     return l && l->status == LS_ERROR ? err_name(l->err) : "(no error)";
-}
-
-/* An Ethernet frame around IPv4/UDP/DNS. */
-static unsigned inner_frame(unsigned char *p)
-{
-    static const unsigned char h[14] = {0x0a, 0, 0, 0, 0, 2, 0x0a, 0, 0, 0, 0, 1, 0x08, 0x00};
-    memcpy(p, h, 14);
-    return 14 + ip4(p + 14, 17, dns_udp, sizeof dns_udp);
 }
 
 /* ---- VXLAN ---------------------------------------------------------------- */
@@ -174,7 +106,7 @@ static void test_geneve(void)
     /* IPv4 directly (protocol type 0x0800), C bit */
     static const unsigned char h4[8] = {0x00, 0x40, 0x08, 0x00, 0x12, 0x34, 0x56, 0};
     memcpy(v, h4, 8);
-    n = 8 + ip4(v + 8, 1, echo, sizeof echo);
+    n = 8 + ip4(v + 8, 1, echo_request(), ECHO_LEN);
     r = unit_dissect(f, udp_frame(f, 50000, 6081, v, n), 1);
     CHECK_STR(unit_stack(r), "eth ipv4 udp geneve ipv4 icmp data");
     l = unit_layer(r, "geneve", 0);
@@ -286,7 +218,7 @@ static void test_gtp(void)
     static const unsigned char h[16] = {0x34, 0xff, 0, 0, 0, 0, 0, 0x11,
                                         0, 0, 0, 0x85, 0x01, 0x00, 0x05, 0x00};
     memcpy(v, h, 16);
-    unsigned n = 16 + ip4(v + 16, 1, echo, sizeof echo);
+    unsigned n = 16 + ip4(v + 16, 1, echo_request(), ECHO_LEN);
     put16(v + 2, n - 8);
     unsigned len = udp_frame(f, 2152, 2152, v, n);
     record_t *r = unit_dissect(f, len, 1);
@@ -328,7 +260,7 @@ static void test_gtp(void)
 
     /* lengths that lie */
     memcpy(v, h6, 8);
-    n = 8 + ip4(v + 8, 1, echo, sizeof echo);
+    n = 8 + ip4(v + 8, 1, echo_request(), ECHO_LEN);
     put16(v + 2, 500);
     r = unit_dissect(f, udp_frame(f, 2152, 2152, v, n), 1);
     CHECK_STR(error_of(r, "gtp"), "bad_gtp_len");
@@ -339,7 +271,7 @@ static void test_gtp(void)
     CHECK_STR(error_of(r, "gtp"), "bad_gtp_len");
     /* an extension header of length 0, and one beyond the message */
     memcpy(v, h, 16);
-    n = 16 + ip4(v + 16, 1, echo, sizeof echo);
+    n = 16 + ip4(v + 16, 1, echo_request(), ECHO_LEN);
     put16(v + 2, n - 8);
     v[12] = 0;
     r = unit_dissect(f, udp_frame(f, 2152, 2152, v, n), 1);
@@ -359,7 +291,7 @@ static void test_gtp(void)
     CHECK_STR(error_of(r, "gtp"), "bad_gtp_version");
     /* cut inside the extension header: truncated */
     memcpy(v, h, 16);
-    n = 16 + ip4(v + 16, 1, echo, sizeof echo);
+    n = 16 + ip4(v + 16, 1, echo_request(), ECHO_LEN);
     put16(v + 2, n - 8);
     len = udp_frame(f, 2152, 2152, v, n);
     r = unit_dissect_len(f, ETH_IP_UDP + 14, len, 1);
@@ -379,7 +311,7 @@ static void test_ayiya(void)
     static const unsigned char h[8] = {0x41, 0x52, 0x11, 41, 0x49, 0x96, 0x02, 0xd2};
     memcpy(v, h, 8);
     memset(v + 8, 0xab, 16 + 20);
-    unsigned n = 44 + ip6(v + 44, 17, dns_udp, sizeof dns_udp);
+    unsigned n = 44 + ip6(v + 44, 17, dns_udp(), DNS_UDP_LEN);
     unsigned len = udp_frame(f, 5072, 5072, v, n);
     record_t *r = unit_dissect(f, len, 1);
     CHECK_STR(unit_stack(r), "eth ipv4 udp ayiya ipv6 udp dns");
@@ -414,7 +346,7 @@ static void test_ip_in_ip(void)
 {
     unsigned char v[192], f[256];
     /* IPv4 in IPv4 (protocol 4) carrying UDP/DNS */
-    unsigned n = ip4(v, 17, dns_udp, sizeof dns_udp);
+    unsigned n = ip4(v, 17, dns_udp(), DNS_UDP_LEN);
     unsigned len = unit_eth_ipv4(f, 4, 0, v, n);
     record_t *r = unit_dissect(f, len, 1);
     CHECK_STR(unit_stack(r), "eth ipv4 ipv4 udp dns");
@@ -422,7 +354,7 @@ static void test_ip_in_ip(void)
     CHECK(l && l->depth == 0 && l->osi == 3 && l->off == ETH_IP);
     unit_sweep(f, len, 1);
     /* IPv6 in IPv4 (41) */
-    n = ip6(v, 17, dns_udp, sizeof dns_udp);
+    n = ip6(v, 17, dns_udp(), DNS_UDP_LEN);
     len = unit_eth_ipv4(f, 41, 0, v, n);
     r = unit_dissect(f, len, 1);
     CHECK_STR(unit_stack(r), "eth ipv4 ipv6 udp dns");
@@ -431,7 +363,7 @@ static void test_ip_in_ip(void)
     /* an ICMP error quoting an IP-in-IP packet: the quote (outer and
      * inner header) is nested, the frame's own stack is not */
     unsigned char q[64], m[96];
-    unsigned qn = ip4(q, 4, v, ip4(v, 17, dns_udp, sizeof dns_udp));
+    unsigned qn = ip4(q, 4, v, ip4(v, 17, dns_udp(), DNS_UDP_LEN));
     static const unsigned char err[8] = {3, 1, 0, 0, 0, 0, 0, 0};
     memcpy(m, err, 8);
     memcpy(m + 8, q, qn < 48 ? qn : 48);
@@ -506,14 +438,14 @@ static void test_flows(void)
     CHECK_EQ(r->flow.dir, 0);
     /* an inner DNS datagram in the same tunnel */
     memcpy(v + 8, eh, 14);
-    n = 22 + ip4(v + 22, 17, dns_udp, sizeof dns_udp);
+    n = 22 + ip4(v + 22, 17, dns_udp(), DNS_UDP_LEN);
     r = feed(f, udp_frame(f, 50000, 4789, v, n));
     CHECK_STR(unit_stack(r), "eth ipv4 udp vxlan eth ipv4 udp dns");
     CHECK(r->flow.present && !r->flow.tcp);
     CHECK_EQ(r->flow.id, 3);
     CHECK_EQ(r->flow.layer, 6);
     /* an inner ICMP message: the packet's flow stays the outer one */
-    n = 22 + ip4(v + 22, 1, echo, sizeof echo);
+    n = 22 + ip4(v + 22, 1, echo_request(), ECHO_LEN);
     r = feed(f, udp_frame(f, 50000, 4789, v, n));
     CHECK(r->flow.present && !r->flow.tcp);
     CHECK_EQ(r->flow.id, 1);
