@@ -1,11 +1,10 @@
 /* frames.h - what the encapsulation tests (test_gre.c, test_tunnel.c,
  * test_encap_l2.c) build frames and read results with: big-endian
  * writers, the Internet checksum, inner IPv4/IPv6 packets, an ICMP echo and
- * a DNS-over-UDP payload, and a layer's one-line summary. */
+ * a DNS-over-UDP payload. */
 #ifndef STRATA_UNIT_FRAMES_H
 #define STRATA_UNIT_FRAMES_H
 
-#include "render.h"
 #include "unit.h"
 
 static inline void put16(unsigned char *p, unsigned v)
@@ -86,18 +85,6 @@ static inline unsigned inner_frame(unsigned char *p)
     static const unsigned char h[14] = {0x0a, 0, 0, 0, 0, 2, 0x0a, 0, 0, 0, 0, 1, 0x08, 0x00};
     memcpy(p, h, 14);
     return 14 + ip4(p + 14, 17, dns_udp(), DNS_UDP_LEN);
-}
-
-/* A layer's one-line summary, as the one-line view writes it. */
-static inline const char *summary(const record_t *r, const layer_t *l)
-{
-    static char buf[512];
-    outbuf_t ob;
-    ob_init(&ob, buf, sizeof buf - 1, -1);
-    if (l && l->proto->summary)
-        l->proto->summary(r, l, &ob);
-    buf[ob.len] = '\0';
-    return buf;
 }
 
 #endif

@@ -31,17 +31,6 @@ static const char *err_of(const layer_t *l)
     return l ? err_name(l->err) : "(no layer)";
 }
 
-static const char *summary(const record_t *r, const layer_t *l)
-{
-    static char buf[256];
-    outbuf_t ob;
-    ob_init(&ob, buf, sizeof buf - 1, -1);
-    if (l && l->proto->summary)
-        l->proto->summary(r, l, &ob);
-    buf[ob.len] = '\0';
-    return buf;
-}
-
 /* The field's address bytes equal `want`, and its span is [off, off+n). */
 static int addr_is(const record_t *r, const layer_t *l, const char *name, const void *want,
                    unsigned n, unsigned off)
@@ -69,7 +58,7 @@ static void test_request(void)
     CHECK(addr_is(r, a, "tha", "\x00\x00\x00\x00\x00\x00", 6, 32));
     CHECK(addr_is(r, a, "tpa", "\x0a\x00\x00\x02", 4, 38));
     CHECK_EQ(off_of(unit_field(r, a, "op")), 20);
-    CHECK_STR(summary(r, a), "ARP request who-has 10.0.0.2 tell 10.0.0.1");
+    CHECK_STR(unit_summary(r, a), "ARP request who-has 10.0.0.2 tell 10.0.0.1");
     CHECK(!r->truncated && !r->malformed);
 }
 
@@ -81,7 +70,7 @@ static void test_reply(void)
     CHECK_EQ(unit_uint(r, a, "op"), 2);
     CHECK(addr_is(r, a, "sha", "\x66\x77\x88\x99\xaa\xbb", 6, 22));
     CHECK(addr_is(r, a, "tpa", "\x0a\x00\x00\x01", 4, 38));
-    CHECK_STR(summary(r, a), "ARP reply 10.0.0.2 is-at 66:77:88:99:aa:bb");
+    CHECK_STR(unit_summary(r, a), "ARP reply 10.0.0.2 is-at 66:77:88:99:aa:bb");
 }
 
 static void test_rarp(void)
@@ -96,7 +85,7 @@ static void test_rarp(void)
     const layer_t *a = unit_layer(r, "arp", 0);
     CHECK(a && a->status == LS_OK);
     CHECK_EQ(unit_uint(r, a, "op"), 3);
-    CHECK_STR(summary(r, a), "RARP request who-is 00:11:22:33:44:55 tell 00:11:22:33:44:55");
+    CHECK_STR(unit_summary(r, a), "RARP request who-is 00:11:22:33:44:55 tell 00:11:22:33:44:55");
 }
 
 static void test_other_types(void)
@@ -115,7 +104,7 @@ static void test_other_types(void)
     CHECK(unit_field(r, a, "sha") == NULL);
     CHECK(unit_field(r, a, "tpa") == NULL);
     CHECK_EQ(a ? a->len : 0xdeadbeefu, 8 + 44);
-    CHECK_STR(summary(r, a), "ARP request, htype 1 ptype 0x86dd");
+    CHECK_STR(unit_summary(r, a), "ARP request, htype 1 ptype 0x86dd");
     /* the same with the addresses cut by the snaplen */
     r = unit_dissect_len(f, 40, sizeof f, 1);
     a = unit_layer(r, "arp", 0);

@@ -53,7 +53,7 @@ static void test_mpls_ipv4(void)
     CHECK_EQ(m->off, 14);
     CHECK_EQ(m->len, 4);
     CHECK_EQ(unit_layer(r, "ipv4", 0)->osi, 3);
-    CHECK_STR(summary(r, m), "MPLS (label 16, tc 0, [S], ttl 64)");
+    CHECK_STR(unit_summary(r, m), "MPLS (label 16, tc 0, [S], ttl 64)");
     /* tcpdump's line: the label before the network layer */
     CHECK(starts(line(r), "MPLS (label 16, tc 0, [S], ttl 64) IP 10.0.0.1 > 10.0.0.2: "));
     unit_sweep(f, sizeof f, 1);
@@ -75,7 +75,7 @@ static void test_mpls_stack_ipv6(void)
     CHECK_EQ(unit_uint(r, b, "tc"), 5);
     CHECK_EQ(unit_uint(r, b, "bos"), 1);
     CHECK_EQ(unit_uint(r, b, "ttl"), 126);
-    CHECK_STR(summary(r, a), "MPLS (label 18, tc 0, ttl 254)");
+    CHECK_STR(unit_summary(r, a), "MPLS (label 18, tc 0, ttl 254)");
     CHECK(starts(line(r), "MPLS (label 18, tc 0, ttl 254) (label 16000, tc 5, [S], ttl 126) "
                           "IP6 fd00::1 > fd00::2"));
     unit_sweep(f, sizeof f, 1);
@@ -170,7 +170,7 @@ static void test_pbb(void)
     const field_t *cda = unit_field(r, ce, "dst");
     CHECK(cda && cda->v.b[0] == 0xa && cda->off == 22);
     CHECK_EQ(unit_uint(r, ce, "type"), 0x0800);
-    CHECK_STR(summary(r, p), "PBB isid 65707 p 3");
+    CHECK_STR(unit_summary(r, p), "PBB isid 65707 p 3");
     unit_sweep(f, sizeof f, 1);
 }
 
@@ -191,7 +191,7 @@ static void test_vntag(void)
     CHECK_EQ(unit_uint(r, v, "src_vif"), 3);
     CHECK_EQ(unit_uint(r, v, "type"), 0x0800);
     CHECK_EQ(v->len, 6);
-    CHECK_STR(summary(r, v), "VN-Tag dst 5 src 3 looped");
+    CHECK_STR(unit_summary(r, v), "VN-Tag dst 5 src 3 looped");
     unit_sweep(f, sizeof f, 1);
     /* pointer set (a VIF list), and an 802.3 length: LLC/SNAP follows */
     const unsigned char l[] = {ETH(0x89, 0x26), 0x40, 0x07, 0x00, 0x01, 0x00, 28, 0xaa, 0xaa,
@@ -221,7 +221,7 @@ static void test_ppp_linktypes(void)
     CHECK_EQ(unit_uint(r, p, "control"), 0x03);
     CHECK_EQ(unit_uint(r, p, "protocol"), 0x0021);
     CHECK_EQ(p->len, 4);
-    CHECK_STR(summary(r, p), "PPP IPv4 (0x0021)");
+    CHECK_STR(unit_summary(r, p), "PPP IPv4 (0x0021)");
     CHECK(starts(line(r), "IP 10.0.0.1 > 10.0.0.2: "));
     unit_sweep(a, sizeof a, 9);
     /* address/control and protocol field compressed (RFC 1661 6.5, 6.6) */
@@ -242,7 +242,7 @@ static void test_ppp_linktypes(void)
     r = unit_dissect(lcp, sizeof lcp, 9);
     CHECK_STR(unit_stack(r), "ppp data");
     CHECK_STR(unit_field(r, unit_layer(r, "ppp", 0), "protocol")->note, "LCP");
-    CHECK_STR(summary(r, unit_layer(r, "ppp", 0)), "PPP LCP (0xc021)");
+    CHECK_STR(unit_summary(r, unit_layer(r, "ppp", 0)), "PPP LCP (0xc021)");
     /* MPLS over PPP */
     const unsigned char m[] = {0xff, 0x03, 0x02, 0x81, 0x00, 0x01, 0x01, 0x40, IP4};
     r = unit_dissect(m, sizeof m, 9);
@@ -264,7 +264,7 @@ static void test_cisco_hdlc(void)
     CHECK_EQ(unit_uint(r, p, "address"), 0x0f);
     CHECK_EQ(unit_uint(r, p, "type"), 0x0800);
     CHECK(unit_field(r, p, "protocol") == NULL);
-    CHECK_STR(summary(r, p), "CHDLC unicast, ethertype 0x0800 (IPv4)");
+    CHECK_STR(unit_summary(r, p), "CHDLC unicast, ethertype 0x0800 (IPv4)");
     unit_sweep(a, sizeof a, 104);
     /* LINKTYPE_PPP_HDLC carrying Cisco HDLC (its first byte says so) */
     r = unit_dissect(a, sizeof a, 50);
@@ -315,7 +315,7 @@ static void test_pppoe_session(void)
     CHECK_EQ(p->len, 6);
     CHECK_EQ(unit_layer(r, "ppp", 0)->len, 2);
     CHECK(unit_field(r, unit_layer(r, "ppp", 0), "address") == NULL);
-    CHECK_STR(summary(r, p), "PPPoE  [ses 0x11]");
+    CHECK_STR(unit_summary(r, p), "PPPoE  [ses 0x11]");
     CHECK(starts(line(r), "PPPoE  [ses 0x11] IP 10.0.0.1 > 10.0.0.2: "));
     unit_sweep(f, sizeof f, 1);
     /* a length beyond the frame */
@@ -376,7 +376,7 @@ static void test_pppoe_discovery(void)
     const field_t *hu = tag_field(r, p, 1, "host_uniq");
     CHECK(hu && strcmp(field_str(r, hu), "64138518") == 0 && hu->off == 28 && hu->len == 4);
     CHECK_EQ(tag_field(r, p, 1, "type")->v.u, 0x0103);
-    CHECK_STR(summary(r, p), "PPPoE PADI [Service-Name] [Host-Uniq 0x64138518]");
+    CHECK_STR(unit_summary(r, p), "PPPoE PADI [Service-Name] [Host-Uniq 0x64138518]");
     /* tcpdump writes the discovery packet alone, no Ethernet line first */
     CHECK(starts(line(r), "PPPoE PADI [Service-Name] [Host-Uniq 0x64138518]"));
     unit_sweep(padi, sizeof padi, 1);
@@ -402,7 +402,7 @@ static void test_pppoe_discovery(void)
     CHECK_STR(field_str(r, tag_field(r, p, 4, "generic_error")), "bad");
     CHECK_EQ(tag_field(r, p, 5, "type")->v.u, 0);
     CHECK(tag_field(r, p, 6, "type") == NULL);
-    CHECK_STR(summary(r, p), "PPPoE PADS [ses 0x11] [Service-Name \"isp\"] [AC-Name \"BRAS\"] "
+    CHECK_STR(unit_summary(r, p), "PPPoE PADS [ses 0x11] [Service-Name \"isp\"] [AC-Name \"BRAS\"] "
                              "[Vendor-Specific] [PPP-Max-Payload] [Generic-Error \"bad\"] "
                              "[End-Of-List]");
     unit_sweep(pads, sizeof pads, 1);
@@ -448,7 +448,7 @@ static void test_pppoe_many_tags(void)
     CHECK(r->overflow);
     CHECK(!r->malformed);
     (void)line(r);
-    (void)summary(r, unit_layer(r, "pppoe", 0));
+    (void)unit_summary(r, unit_layer(r, "pppoe", 0));
 }
 
 int main(void)

@@ -34,7 +34,7 @@ static void test_v0_key_seq_checksum(void)
     CHECK_EQ(unit_uint(r, l, "seq"), 99);
     CHECK_EQ(unit_uint(r, l, "checksum_ok"), 1);
     CHECK_EQ(unit_uint(r, l, "ack"), 0xdeadbeef); /* version 0 has none */
-    CHECK_STR(summary(r, l), "GREv0, key 0x1234, seq 99, proto IPv4");
+    CHECK_STR(unit_summary(r, l), "GREv0, key 0x1234, seq 99, proto IPv4");
     /* the tunnelled packet: its own layers, at the top level, not quoted */
     const layer_t *in = unit_layer(r, "ipv4", 1);
     CHECK(in && in->status == LS_OK && in->depth == 0 && in->osi == 3);
@@ -49,7 +49,7 @@ static void test_v0_key_seq_checksum(void)
     r = unit_dissect(f, len, 1);
     l = unit_layer(r, "gre", 0);
     CHECK_EQ(unit_uint(r, l, "checksum_ok"), 0);
-    CHECK_STR(summary(r, l), "GREv0, key 0x1234, seq 99, proto IPv4, bad checksum");
+    CHECK_STR(unit_summary(r, l), "GREv0, key 0x1234, seq 99, proto IPv4, bad checksum");
     /* cut by the snaplen: nothing to verify, the field is absent */
     r = unit_dissect_len(f, len - 4, len, 1);
     l = unit_layer(r, "gre", 0);
@@ -71,7 +71,7 @@ static void test_v0_ipv6_and_bridged(void)
     CHECK_STR(unit_stack(r), "eth ipv4 gre eth ipv4 udp dns");
     const layer_t *e = unit_layer(r, "eth", 1);
     CHECK(e && e->osi == 2 && e->depth == 0 && e->off == ETH_IP + 8);
-    CHECK_STR(summary(r, unit_layer(r, "gre", 0)),
+    CHECK_STR(unit_summary(r, unit_layer(r, "gre", 0)),
               "GREv0, key 0xfde8, proto Transparent Ethernet bridging");
     unit_sweep(f, len, 1);
 
@@ -92,7 +92,7 @@ static void test_v0_ipv6_and_bridged(void)
     put16(g + 2, 0);
     r = unit_dissect(f, unit_eth_ipv4(f, 47, 0, g, 4), 1);
     CHECK_STR(unit_stack(r), "eth ipv4 gre");
-    CHECK_STR(summary(r, unit_layer(r, "gre", 0)), "GREv0, proto keepalive");
+    CHECK_STR(unit_summary(r, unit_layer(r, "gre", 0)), "GREv0, proto keepalive");
 }
 
 static void test_v1_pptp(void)
@@ -116,7 +116,7 @@ static void test_v1_pptp(void)
     CHECK_EQ(unit_uint(r, l, "seq"), 34);
     CHECK_EQ(unit_uint(r, l, "ack"), 17);
     CHECK_EQ(unit_uint(r, l, "key"), 0xdeadbeef); /* the key is split */
-    CHECK_STR(summary(r, l), "GREv1, call 6, seq 34, ack 17, proto PPP");
+    CHECK_STR(unit_summary(r, l), "GREv1, call 6, seq 34, ack 17, proto PPP");
     /* whatever is bound to 0x880b, the 8 payload bytes go to it */
     const layer_t *next = r->nlayers > 3 ? &r->layers[3] : NULL;
     CHECK(next && next->off == ETH_IP + 16);
@@ -126,7 +126,7 @@ static void test_v1_pptp(void)
     static const unsigned char ackonly[12] = {0x20, 0x81, 0x88, 0x0b, 0, 0, 0, 6, 0, 0, 0, 26};
     r = unit_dissect(f, unit_eth_ipv4(f, 47, 0, ackonly, 12), 1);
     CHECK_STR(unit_stack(r), "eth ipv4 gre");
-    CHECK_STR(summary(r, unit_layer(r, "gre", 0)), "GREv1, call 6, ack 26, proto PPP");
+    CHECK_STR(unit_summary(r, unit_layer(r, "gre", 0)), "GREv1, call 6, ack 26, proto PPP");
 
     /* a payload length beyond the packet: an error */
     g[5] = 200;
@@ -224,7 +224,7 @@ static void test_erspan(void)
     const layer_t *l = unit_layer(r, "erspan", 0);
     CHECK(l && l->len == 0 && l->osi == 3);
     CHECK_EQ(unit_uint(r, l, "type"), 1);
-    CHECK_STR(summary(r, l), "ERSPAN type I");
+    CHECK_STR(unit_summary(r, l), "ERSPAN type I");
     unit_sweep(f, len, 1);
 
     /* type II: S, sequence, 8 bytes (version 1, vlan 10, cos 5, encap 2,
@@ -246,7 +246,7 @@ static void test_erspan(void)
     CHECK_EQ(unit_uint(r, l, "frame_truncated"), 0);
     CHECK_EQ(unit_uint(r, l, "session_id"), 77);
     CHECK_EQ(unit_uint(r, l, "index"), 42);
-    CHECK_STR(summary(r, l), "ERSPAN type II, session 77, vlan 10");
+    CHECK_STR(unit_summary(r, l), "ERSPAN type II, session 77, vlan 10");
     unit_sweep(f, len, 1);
 
     /* type III with the platform sub-header (0x22eb) */

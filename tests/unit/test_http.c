@@ -48,17 +48,6 @@ static record_t *dissect(unsigned sport, unsigned dport, const char *s)
     return unit_dissect(frame, n, 1);
 }
 
-static const char *summary(const record_t *r, const layer_t *l)
-{
-    static char buf[512];
-    outbuf_t ob;
-    ob_init(&ob, buf, sizeof buf - 1, -1);
-    if (l && l->proto->summary)
-        l->proto->summary(r, l, &ob);
-    buf[ob.len] = '\0';
-    return buf;
-}
-
 static const char get_req[] = "GET /index.html HTTP/1.1\r\n"
                               "hOST:  www.example.com \r\n"
                               "User-Agent: unit\r\n"
@@ -95,7 +84,7 @@ static void test_request(void)
     CHECK(host && host->off == HTTP_AT + at && host->len == 15);
     const field_t *uri = unit_field(r, h, "uri");
     CHECK(uri && uri->off == HTTP_AT + 4 && uri->len == 11);
-    CHECK_STR(summary(r, h), "HTTP GET /index.html");
+    CHECK_STR(unit_summary(r, h), "HTTP GET /index.html");
 }
 
 static void test_response(void)
@@ -114,7 +103,7 @@ static void test_response(void)
     CHECK(unit_field(r, h, "content_type") == NULL);
     const field_t *st = unit_field(r, h, "status");
     CHECK(st && st->off == HTTP_AT + 9 && st->len == 3);
-    CHECK_STR(summary(r, h), "HTTP 404 Not Found");
+    CHECK_STR(unit_summary(r, h), "HTTP 404 Not Found");
     /* bare LF line ends, HTTP/1.0, no reason phrase */
     r = dissect(3128, 51234, "HTTP/1.0 200\nContent-Type: text/html\n\n<html>");
     h = unit_layer(r, "http", 0);
@@ -123,7 +112,7 @@ static void test_response(void)
     CHECK_STR(unit_str(r, h, "reason"), "");
     CHECK_STR(unit_str(r, h, "content_type"), "text/html");
     CHECK_EQ(unit_uint(r, unit_layer(r, "data", 0), "len"), 6);
-    CHECK_STR(summary(r, h), "HTTP 200");
+    CHECK_STR(unit_summary(r, h), "HTTP 200");
 }
 
 static void test_post(void)
@@ -139,7 +128,7 @@ static void test_post(void)
     CHECK_STR(unit_str(r, h, "content_type"), "application/json");
     CHECK_EQ(unit_uint(r, h, "content_length"), 7);
     CHECK_EQ(unit_uint(r, unit_layer(r, "data", 0), "len"), 7);
-    CHECK_STR(summary(r, h), "HTTP POST /api/v1/items?x=1");
+    CHECK_STR(unit_summary(r, h), "HTTP POST /api/v1/items?x=1");
 }
 
 static void test_no_blank_line(void)
@@ -199,7 +188,7 @@ static void test_heuristic(void)
     CHECK_STR(unit_str(r, h, "host"), "h");
     r = dissect(12345, 40000, "HTTP/1.1 204 No Content\r\n\r\n");
     CHECK_STR(unit_stack(r), "eth ipv4 tcp http");
-    CHECK_STR(summary(r, unit_layer(r, "http", 0)), "HTTP 204 No Content");
+    CHECK_STR(unit_summary(r, unit_layer(r, "http", 0)), "HTTP 204 No Content");
     /* not HTTP: data */
     r = dissect(40000, 12345, "SSH-2.0-OpenSSH_9.6\r\n");
     CHECK_STR(unit_stack(r), "eth ipv4 tcp data");
@@ -235,7 +224,7 @@ static void test_cut(void)
     CHECK(unit_field(r, h, "content_length") == NULL);
     CHECK(unit_field(r, h, "headers_complete") == NULL);
     CHECK_EQ(h->off + h->len, at_ua + 5); /* the layer spans what was captured */
-    CHECK_STR(summary(r, h), "HTTP GET /a/b?c=1");
+    CHECK_STR(unit_summary(r, h), "HTTP GET /a/b?c=1");
     /* cut inside the start line: its complete words */
     r = unit_dissect_len(frame, HTTP_AT + 13, n, 1); /* "GET /a/b?c=1 " */
     h = unit_layer(r, "http", 0);
@@ -247,7 +236,7 @@ static void test_cut(void)
     CHECK(h && h->status == LS_TRUNCATED);
     CHECK_STR(unit_str(r, h, "method"), "GET");
     CHECK(unit_field(r, h, "uri") == NULL); /* not a whole value */
-    CHECK_STR(summary(r, h), "HTTP GET");
+    CHECK_STR(unit_summary(r, h), "HTTP GET");
     r = unit_dissect_len(frame, HTTP_AT + 2, n, 1); /* "GE": cannot tell */
     CHECK_STR(unit_stack(r), "eth ipv4 tcp data");
     /* a response */

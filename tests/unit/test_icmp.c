@@ -97,17 +97,6 @@ static const char *err_of(const layer_t *l)
     return l ? err_name(l->err) : "(no layer)";
 }
 
-static const char *summary(const record_t *r, const layer_t *l)
-{
-    static char buf[256];
-    outbuf_t ob;
-    ob_init(&ob, buf, sizeof buf - 1, -1);
-    if (l && l->proto->summary)
-        l->proto->summary(r, l, &ob);
-    buf[ob.len] = '\0';
-    return buf;
-}
-
 /* The nth field named `name` anywhere in the layer (also nested). */
 static const field_t *nth_field(const record_t *r, const layer_t *l, const char *name, int nth)
 {
@@ -162,7 +151,7 @@ static void test_icmp_echo(void)
     CHECK_EQ(unit_uint(r, ic, "checksum_ok"), 1);
     CHECK_EQ(off_of(unit_field(r, ic, "seq")), 40);
     CHECK_EQ(unit_uint(r, unit_layer(r, "data", 0), "len"), 8);
-    CHECK_STR(summary(r, ic), "ICMP echo request id 3 seq 1");
+    CHECK_STR(unit_summary(r, ic), "ICMP echo request id 3 seq 1");
 
     f[n - 1] ^= 1; /* payload changed: checksum now wrong */
     r = unit_dissect(f, n, 1);
@@ -188,7 +177,7 @@ static void test_icmp_echo(void)
     rep[0] = 0;
     n = icmp4(f, A2, A1, rep, sizeof rep);
     r = unit_dissect(f, n, 1);
-    CHECK_STR(summary(r, unit_layer(r, "icmp", 0)), "ICMP echo reply id 3 seq 1");
+    CHECK_STR(unit_summary(r, unit_layer(r, "icmp", 0)), "ICMP echo reply id 3 seq 1");
 }
 
 /* port unreachable quoting 10.0.0.1:5353 -> 10.0.0.2:53 UDP */
@@ -219,7 +208,7 @@ static void test_icmp_unreach(void)
     CHECK(q && q->status == LS_OK && q->depth == 1 && q->off == 42);
     CHECK(bytes_are(unit_field(r, q, "dst"), A2, 4));
     CHECK_EQ(unit_uint(r, q, "len"), 48); /* claims more than quoted: fine */
-    CHECK_STR(summary(r, ic), "ICMP 10.0.0.2 udp port 53 unreachable");
+    CHECK_STR(unit_summary(r, ic), "ICMP 10.0.0.2 udp port 53 unreachable");
     CHECK(!r->malformed);
 
     /* need to fragment, RFC 1191 next-hop MTU */
@@ -229,10 +218,10 @@ static void test_icmp_unreach(void)
     r = unit_dissect(f, n, 1);
     ic = unit_layer(r, "icmp", 0);
     CHECK_EQ(unit_uint(r, ic, "mtu"), 1400);
-    CHECK_STR(summary(r, ic), "ICMP 10.0.0.2 unreachable - need to frag (mtu 1400)");
+    CHECK_STR(unit_summary(r, ic), "ICMP 10.0.0.2 unreachable - need to frag (mtu 1400)");
     f[34 + 1] = 1;
     r = unit_dissect(f, n, 1);
-    CHECK_STR(summary(r, unit_layer(r, "icmp", 0)), "ICMP host 10.0.0.2 unreachable");
+    CHECK_STR(unit_summary(r, unit_layer(r, "icmp", 0)), "ICMP host 10.0.0.2 unreachable");
 }
 
 static void test_icmp_time_exceeded_truncated_quote(void)
@@ -252,12 +241,12 @@ static void test_icmp_time_exceeded_truncated_quote(void)
     CHECK_EQ(unit_uint(r, ic, "checksum_ok"), 1);
     const layer_t *q = unit_layer(r, "ipv4", 1);
     CHECK(q && q->status == LS_TRUNCATED && q->depth == 1);
-    CHECK_STR(summary(r, ic), "ICMP time exceeded in-transit");
+    CHECK_STR(unit_summary(r, ic), "ICMP time exceeded in-transit");
     /* without a usable quote the unreachable summary falls back */
     f[34] = 3;
     f[35] = 3;
     r = unit_dissect(f, n, 1);
-    CHECK_STR(summary(r, unit_layer(r, "icmp", 0)), "ICMP destination unreachable code 3");
+    CHECK_STR(unit_summary(r, unit_layer(r, "icmp", 0)), "ICMP destination unreachable code 3");
 }
 
 static void test_icmp_rfc4884(void)
@@ -298,7 +287,7 @@ static void test_icmp_redirect_and_timestamp(void)
     record_t *r = unit_dissect(f, n, 1);
     const layer_t *ic = unit_layer(r, "icmp", 0);
     CHECK(bytes_are(unit_field(r, ic, "gateway"), GW, 4));
-    CHECK_STR(summary(r, ic), "ICMP redirect 10.0.0.2 to host 10.0.0.254");
+    CHECK_STR(unit_summary(r, ic), "ICMP redirect 10.0.0.2 to host 10.0.0.254");
 
     static const unsigned char ts[20] = {13, 0, 0, 0, 0, 7, 0, 2, 0, 0, 0x01, 0x00};
     n = icmp4(f, A1, A2, ts, sizeof ts);
@@ -308,7 +297,7 @@ static void test_icmp_redirect_and_timestamp(void)
     CHECK_EQ(ic ? ic->len : 0xdeadbeefu, 20);
     CHECK_EQ(unit_uint(r, ic, "originate"), 256);
     CHECK_EQ(unit_uint(r, ic, "transmit"), 0);
-    CHECK_STR(summary(r, ic), "ICMP timestamp request id 7 seq 2");
+    CHECK_STR(unit_summary(r, ic), "ICMP timestamp request id 7 seq 2");
 }
 
 static void test_icmp_hostile(void)
@@ -362,7 +351,7 @@ static void test_icmp6_echo(void)
     CHECK_EQ(unit_uint(r, ic, "id"), 3);
     CHECK_EQ(unit_uint(r, ic, "seq"), 1);
     CHECK_EQ(unit_uint(r, ic, "checksum_ok"), 1);
-    CHECK_STR(summary(r, ic), "ICMP6 echo request id 3 seq 1");
+    CHECK_STR(unit_summary(r, ic), "ICMP6 echo request id 3 seq 1");
     f[14 + 39] = 3; /* another destination: the pseudo header differs */
     r = unit_dissect(f, n, 1);
     CHECK_EQ(unit_uint(r, unit_layer(r, "icmpv6", 0), "checksum_ok"), 0);
@@ -370,7 +359,7 @@ static void test_icmp6_echo(void)
     m[0] = 129;
     n = icmp6(f, G2, G1, m, sizeof m);
     r = unit_dissect(f, n, 1);
-    CHECK_STR(summary(r, unit_layer(r, "icmpv6", 0)), "ICMP6 echo reply id 3 seq 1");
+    CHECK_STR(unit_summary(r, unit_layer(r, "icmpv6", 0)), "ICMP6 echo reply id 3 seq 1");
 }
 
 static void test_icmp6_nd(void)
@@ -397,7 +386,7 @@ static void test_icmp6_nd(void)
     CHECK(sll && sll->type == FT_MAC && sll->off == 80 && bytes_are(sll, MAC, 6));
     CHECK_EQ(nth_uint(r, ic, "len", 0), 8);
     CHECK_EQ(unit_uint(r, ic, "checksum_ok"), 1);
-    CHECK_STR(summary(r, ic), "ICMP6 neighbor solicitation who has fe80::1");
+    CHECK_STR(unit_summary(r, ic), "ICMP6 neighbor solicitation who has fe80::1");
 
     /* neighbor advertisement, solicited and override, with a target
      * link-layer option */
@@ -414,7 +403,7 @@ static void test_icmp6_nd(void)
     CHECK_EQ(unit_uint(r, ic, "s"), 1);
     CHECK_EQ(unit_uint(r, ic, "o"), 1);
     CHECK(bytes_are(nth_field(r, ic, "tll", 0), MAC, 6));
-    CHECK_STR(summary(r, ic), "ICMP6 neighbor advertisement fe80::1 is at 00:11:22:33:44:55");
+    CHECK_STR(unit_summary(r, ic), "ICMP6 neighbor advertisement fe80::1 is at 00:11:22:33:44:55");
 
     /* router advertisement: M flag, hop limit 64, lifetime 1800, with
      * source link-layer, MTU and prefix information options */
@@ -446,7 +435,7 @@ static void test_icmp6_nd(void)
     CHECK(bytes_are(nth_field(r, ic, "prefix", 0), "\x20\x01\x0d\xb8\0\0\0\0\0\0\0\0\0\0\0\0", 16));
     CHECK_EQ(nth_uint(r, ic, "type", 3), 3); /* the 4th "type": the prefix option */
     CHECK_EQ(unit_uint(r, ic, "checksum_ok"), 1);
-    CHECK_STR(summary(r, ic), "ICMP6 router advertisement hop limit 64 lifetime 1800");
+    CHECK_STR(unit_summary(r, ic), "ICMP6 router advertisement hop limit 64 lifetime 1800");
 
     /* redirect to fe80::1 for 2001:db8::2 */
     unsigned char rd[40] = {137, 0};
@@ -454,7 +443,7 @@ static void test_icmp6_nd(void)
     memcpy(rd + 24, G2, 16);
     n = icmp6(f, L2, L1, rd, sizeof rd);
     r = unit_dissect(f, n, 1);
-    CHECK_STR(summary(r, unit_layer(r, "icmpv6", 0)), "ICMP6 redirect 2001:db8::2 to fe80::1");
+    CHECK_STR(unit_summary(r, unit_layer(r, "icmpv6", 0)), "ICMP6 redirect 2001:db8::2 to fe80::1");
 }
 
 static void test_icmp6_nd_hostile(void)
@@ -521,14 +510,14 @@ static void test_icmp6_errors(void)
     q = unit_layer(r, "ipv6", 1);
     CHECK(q && q->status == LS_OK && q->depth == 1);
     CHECK_EQ(unit_uint(r, q, "plen"), 100);
-    CHECK_STR(summary(r, ic), "ICMP6 2001:db8::2 udp port 53 unreachable");
+    CHECK_STR(unit_summary(r, ic), "ICMP6 2001:db8::2 udp port 53 unreachable");
     CHECK(!r->malformed);
 
     /* no route */
     m[1] = 0;
     n = icmp6(f, G2, G1, m, sizeof m);
     r = unit_dissect(f, n, 1);
-    CHECK_STR(summary(r, unit_layer(r, "icmpv6", 0)), "ICMP6 2001:db8::2 unreachable - no route");
+    CHECK_STR(unit_summary(r, unit_layer(r, "icmpv6", 0)), "ICMP6 2001:db8::2 unreachable - no route");
 
     /* packet too big; the quoted packet's hop-by-hop header runs past the
      * quote: the quote is truncated, not wrong */
@@ -540,7 +529,7 @@ static void test_icmp6_errors(void)
     r = unit_dissect(f, n, 1);
     ic = unit_layer(r, "icmpv6", 0);
     CHECK_EQ(unit_uint(r, ic, "mtu"), 1280);
-    CHECK_STR(summary(r, ic), "ICMP6 packet too big mtu 1280");
+    CHECK_STR(unit_summary(r, ic), "ICMP6 packet too big mtu 1280");
     q = unit_layer(r, "ipv6", 1);
     CHECK(q && q->status == LS_TRUNCATED);
     CHECK(!r->malformed);
@@ -569,7 +558,7 @@ static void test_icmp6_errors(void)
     r = unit_dissect(f, n, 1);
     CHECK_STR(unit_stack(r), "eth ipv6 icmpv6 ipv6");
     CHECK(unit_layer(r, "ipv6", 1) && unit_layer(r, "ipv6", 1)->status == LS_TRUNCATED);
-    CHECK_STR(summary(r, unit_layer(r, "icmpv6", 0)), "ICMP6 time exceeded in-transit");
+    CHECK_STR(unit_summary(r, unit_layer(r, "icmpv6", 0)), "ICMP6 time exceeded in-transit");
 }
 
 static void test_sweep(void)

@@ -39,17 +39,6 @@ static const char *err_of(const layer_t *l)
     return l ? err_name(l->err) : "(no layer)";
 }
 
-static const char *summary(const record_t *r, const layer_t *l)
-{
-    static char buf[256];
-    outbuf_t ob;
-    ob_init(&ob, buf, sizeof buf - 1, -1);
-    if (l && l->proto->summary)
-        l->proto->summary(r, l, &ob);
-    buf[ob.len] = '\0';
-    return buf;
-}
-
 /* The nth field named `name` anywhere in the layer (also nested). */
 static const field_t *nth_field(const record_t *r, const layer_t *l, const char *name, int nth)
 {
@@ -104,7 +93,7 @@ static void test_basic(void)
     CHECK_EQ(off_of(unit_field(r, ip, "hlim")), 21);
     CHECK_EQ(array_len(r, ip, "ext"), -1);
     CHECK_EQ(unit_uint(r, unit_layer(r, "data", 0), "len"), 8);
-    CHECK_STR(summary(r, ip), "IPv6 next proto 253, hlim 64, length 8");
+    CHECK_STR(unit_summary(r, ip), "IPv6 next proto 253, hlim 64, length 8");
 
     /* Ethernet padding after the packet is not payload */
     unsigned char g[70] = {0};
@@ -158,7 +147,7 @@ static void test_ext_chain(void)
     const layer_t *ic = unit_layer(r, "icmpv6", 0);
     CHECK(ic && ic->off == 54 + 48);
     CHECK_EQ(unit_uint(r, ic, "id"), 3);
-    CHECK_STR(summary(r, ip), "IPv6 next ICMPv6, hlim 64, length 60, fragment id 0xdeadbeef offset 0+");
+    CHECK_STR(unit_summary(r, ip), "IPv6 next ICMPv6, hlim 64, length 60, fragment id 0xdeadbeef offset 0+");
 }
 
 static void test_later_fragment(void)
@@ -175,7 +164,7 @@ static void test_later_fragment(void)
     CHECK_EQ(nth_uint(r, ip, "offset", 0), 1448);
     CHECK_EQ(nth_uint(r, ip, "m", 0), 0);
     CHECK_EQ(unit_uint(r, unit_layer(r, "data", 0), "len"), sizeof chain - 40);
-    CHECK_STR(summary(r, ip), "IPv6 next IPv6 destination options, hlim 64, length 60, "
+    CHECK_STR(unit_summary(r, ip), "IPv6 next IPv6 destination options, hlim 64, length 60, "
                               "fragment id 0xdeadbeef offset 1448");
 }
 

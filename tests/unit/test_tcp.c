@@ -51,17 +51,6 @@ static unsigned build6(unsigned char *f, const unsigned char *tcp, unsigned n)
     return (unsigned)sizeof head + n;
 }
 
-static const char *summary(const record_t *r, const layer_t *l)
-{
-    static char buf[512];
-    outbuf_t ob;
-    ob_init(&ob, buf, sizeof buf - 1, -1);
-    if (l && l->proto->summary)
-        l->proto->summary(r, l, &ob);
-    buf[ob.len] = '\0';
-    return buf;
-}
-
 /* Field `name` in the nth object of array `arr` (NULL when absent). */
 static const field_t *elem(const record_t *r, const field_t *arr, unsigned nth, const char *name)
 {
@@ -143,7 +132,7 @@ static void test_syn_ack_options(void)
     CHECK_EQ(ev(elem(r, o, 4, "wscale")), 7);
     const field_t *ts = elem(r, o, 2, "tsval");
     CHECK(ts && ts->off == ETH_IP + 28 && ts->len == 4);
-    CHECK_STR(summary(r, l), "TCP Flags [S.], seq 1000, ack 2000, win 512, options [mss "
+    CHECK_STR(unit_summary(r, l), "TCP Flags [S.], seq 1000, ack 2000, win 512, options [mss "
                              "1460,sackOK,TS val 1 ecr 0,nop,wscale 7], length 0");
 }
 
@@ -174,11 +163,11 @@ static void test_flags_str(void)
     unsigned char t[64], f[128];
     unsigned n = build(f, 0, t, tcp(t, 51234, 80, 5, 0x29, NULL, 0));
     record_t *r = unit_dissect(f, n, 1);
-    CHECK_STR(summary(r, unit_layer(r, "tcp", 0)),
+    CHECK_STR(unit_summary(r, unit_layer(r, "tcp", 0)),
               "TCP Flags [FPU], seq 1000, win 512, urg 7, length 0");
     n = build(f, 0, t, tcp(t, 51234, 80, 5, 0x10, NULL, 0));
     r = unit_dissect(f, n, 1);
-    CHECK_STR(summary(r, unit_layer(r, "tcp", 0)), "TCP Flags [.], ack 2000, win 512, length 0");
+    CHECK_STR(unit_summary(r, unit_layer(r, "tcp", 0)), "TCP Flags [.], ack 2000, win 512, length 0");
 }
 
 static void test_payload(void)
@@ -193,7 +182,7 @@ static void test_payload(void)
     CHECK_EQ(l->len, 20);
     const layer_t *d = unit_layer(r, "data", 0);
     CHECK(d && d->off == ETH_IP + 20 && d->len == 5);
-    CHECK_STR(summary(r, l), "TCP Flags [P.], seq 1000:1005, ack 2000, win 512, length 5");
+    CHECK_STR(unit_summary(r, l), "TCP Flags [P.], seq 1000:1005, ack 2000, win 512, length 5");
     /* Ethernet padding after the IP packet is not TCP payload */
     unsigned char g[128];
     memcpy(g, f, n);
@@ -230,7 +219,7 @@ static void test_sack_and_unknown(void)
     CHECK_EQ(ev(elem(r, b, 0, "right")), 2);
     CHECK_EQ(ev(elem(r, b, 1, "left")), 3);
     CHECK_EQ(ev(elem(r, b, 1, "right")), 4);
-    CHECK_STR(summary(r, l), "TCP Flags [.], ack 2000, win 512, options [nop,nop,sack 2 "
+    CHECK_STR(unit_summary(r, l), "TCP Flags [.], ack 2000, win 512, options [nop,nop,sack 2 "
                              "{1:2}{3:4}], length 0");
 
     static const unsigned char unk[] = {30, 6, 1, 2, 3, 4, 0, 9, 9, 9, 2, 5};
@@ -243,7 +232,7 @@ static void test_sack_and_unknown(void)
     CHECK_EQ(ev(elem(r, o, 0, "kind")), 30);
     CHECK_EQ(ev(elem(r, o, 0, "len")), 6);
     CHECK_EQ(ev(elem(r, o, 1, "kind")), 0);
-    CHECK_STR(summary(r, l), "TCP Flags [.], ack 2000, win 512, options [mptcp,eol], length 0");
+    CHECK_STR(unit_summary(r, l), "TCP Flags [.], ack 2000, win 512, options [mptcp,eol], length 0");
 
     /* an MSS option of the wrong length keeps kind and len, no value */
     static const unsigned char badmss[] = {2, 3, 5, 1};
@@ -316,7 +305,7 @@ static void test_truncated(void)
     CHECK(unit_field(r, l, "ack") == NULL);
     CHECK(unit_field(r, l, "flags_str") == NULL);
     CHECK_EQ(l->len, 9);
-    CHECK_STR(summary(r, l), "TCP");
+    CHECK_STR(unit_summary(r, l), "TCP");
 }
 
 static void test_ipv6(void)

@@ -45,7 +45,7 @@ static void test_vxlan(void)
     CHECK_EQ(unit_uint(r, l, "vni_valid"), 1);
     CHECK_EQ(unit_uint(r, l, "vni"), 100);
     CHECK_EQ(unit_uint(r, l, "group_policy_id"), 0xdeadbeef);
-    CHECK_STR(summary(r, l), "VXLAN, flags [I], vni 100");
+    CHECK_STR(unit_summary(r, l), "VXLAN, flags [I], vni 100");
     /* the inner frame's layers keep their own OSI layers, unquoted */
     const layer_t *e = unit_layer(r, "eth", 1), *u = unit_layer(r, "udp", 1);
     CHECK(e && e->osi == 2 && e->depth == 0 && e->off == ETH_IP_UDP + 8);
@@ -63,7 +63,7 @@ static void test_vxlan(void)
     CHECK_EQ(unit_uint(r, l, "policy_applied"), 1);
     CHECK_EQ(unit_uint(r, l, "group_policy_id"), 100);
     CHECK_EQ(unit_uint(r, l, "vni"), 3000001);
-    CHECK_STR(summary(r, l), "VXLAN, flags [G,I,D,A], group 100, vni 3000001");
+    CHECK_STR(unit_summary(r, l), "VXLAN, flags [G,I,D,A], group 100, vni 3000001");
 
     /* cut inside the header */
     r = unit_dissect_len(f, ETH_IP_UDP + 5, len, 1);
@@ -99,7 +99,7 @@ static void test_geneve(void)
         CHECK(o[1].type == FT_OBJECT && o[2].v.u == 0x0102 && o[3].v.u == 0x80 && o[4].v.u == 8);
         CHECK(o[6].type == FT_OBJECT && o[7].v.u == 0x0104 && o[9].v.u == 4);
     }
-    CHECK_STR(summary(r, l),
+    CHECK_STR(unit_summary(r, l),
               "Geneve, vni 100, proto Transparent Ethernet bridging, options 12 bytes");
     unit_sweep(f, len, 1);
 
@@ -146,7 +146,7 @@ static void test_teredo(void)
     CHECK_STR(unit_stack(r), "eth ipv4 udp teredo ipv6 icmpv6");
     const layer_t *l = unit_layer(r, "teredo", 0);
     CHECK(l && l->status == LS_OK && l->osi == 7 && l->len == 0 && l->f_count == 0);
-    CHECK_STR(summary(r, l), "Teredo");
+    CHECK_STR(unit_summary(r, l), "Teredo");
     l = unit_layer(r, "ipv6", 0);
     CHECK(l && l->depth == 0 && l->off == ETH_IP_UDP);
 
@@ -162,7 +162,7 @@ static void test_teredo(void)
     CHECK_EQ(unit_uint(r, l, "origin_port"), 40000);
     const field_t *a = l ? unit_field(r, l, "origin_addr") : NULL;
     CHECK(a && a->v.b[0] == 198 && a->v.b[1] == 51 && a->v.b[2] == 100 && a->v.b[3] == 7);
-    CHECK_STR(summary(r, l), "Teredo, origin 198.51.100.7:40000");
+    CHECK_STR(unit_summary(r, l), "Teredo, origin 198.51.100.7:40000");
     unit_sweep(f, len, 1);
 
     /* authentication (client id "abc", value "xy", nonce, confirmation),
@@ -182,7 +182,7 @@ static void test_teredo(void)
     CHECK_EQ(unit_uint(r, l, "auth_value_len"), 2);
     CHECK_EQ(unit_uint(r, l, "nonce"), 0x0102030405060708ULL);
     CHECK_EQ(unit_uint(r, l, "confirmation"), 0);
-    CHECK_STR(summary(r, l), "Teredo, auth, origin 198.51.100.7:40000");
+    CHECK_STR(unit_summary(r, l), "Teredo, auth, origin 198.51.100.7:40000");
     unit_sweep(f, len, 1);
 
     /* not IPv6 behind the headers, or nothing to tell by: data */
@@ -236,7 +236,7 @@ static void test_gtp(void)
     const field_t *x = l ? unit_field(r, l, "ext") : NULL;
     CHECK(x && x->type == FT_ARRAY && x[1].type == FT_OBJECT && x[2].v.u == 0x85 &&
           x[3].v.u == 1 && x[4].v.u == 0);
-    CHECK_STR(summary(r, l), "GTPv1-U T-PDU, teid 0x11");
+    CHECK_STR(unit_summary(r, l), "GTPv1-U T-PDU, teid 0x11");
     const layer_t *in = unit_layer(r, "ipv4", 1);
     CHECK(in && in->depth == 0 && in->off == ETH_IP_UDP + 16);
     unit_sweep(f, len, 1);
@@ -256,7 +256,7 @@ static void test_gtp(void)
     CHECK_STR(unit_stack(r), "eth ipv4 udp gtp data");
     l = unit_layer(r, "gtp", 0);
     CHECK_EQ(unit_uint(r, l, "seq"), 77);
-    CHECK_STR(summary(r, l), "GTPv1-U echo request, teid 0x0, seq 77");
+    CHECK_STR(unit_summary(r, l), "GTPv1-U echo request, teid 0x0, seq 77");
 
     /* lengths that lie */
     memcpy(v, h6, 8);
@@ -325,7 +325,7 @@ static void test_ayiya(void)
     CHECK_EQ(unit_uint(r, l, "opcode"), 1);
     CHECK_EQ(unit_uint(r, l, "next_header"), 41);
     CHECK_EQ(unit_uint(r, l, "epoch"), 1234567890);
-    CHECK_STR(summary(r, l), "AYIYA forward, next IPv6-in-IP");
+    CHECK_STR(unit_summary(r, l), "AYIYA forward, next IPv6-in-IP");
     CHECK(unit_layer(r, "udp", 1) && unit_layer(r, "udp", 1)->depth == 0);
     unit_sweep(f, len, 1);
 
@@ -333,7 +333,7 @@ static void test_ayiya(void)
     v[2] = 0x10;
     r = unit_dissect(f, udp_frame(f, 5072, 5072, v, 44), 1);
     CHECK_STR(unit_stack(r), "eth ipv4 udp ayiya");
-    CHECK_STR(summary(r, unit_layer(r, "ayiya", 0)), "AYIYA heartbeat");
+    CHECK_STR(unit_summary(r, unit_layer(r, "ayiya", 0)), "AYIYA heartbeat");
     /* identity and signature beyond the datagram */
     v[1] = 0xf2;
     r = unit_dissect(f, udp_frame(f, 5072, 5072, v, 44), 1);

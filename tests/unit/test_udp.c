@@ -48,17 +48,6 @@ static unsigned udp(unsigned char *u, unsigned sport, unsigned dport, unsigned u
     return 8 + nextra;
 }
 
-static const char *summary(const record_t *r, const layer_t *l)
-{
-    static char buf[256];
-    outbuf_t ob;
-    ob_init(&ob, buf, sizeof buf - 1, -1);
-    if (l && l->proto->summary)
-        l->proto->summary(r, l, &ob);
-    buf[ob.len] = '\0';
-    return buf;
-}
-
 static const char payload29[] = "abcdefghijklmnopqrstuvwxyz012";
 
 static void test_basic(void)
@@ -82,7 +71,7 @@ static void test_basic(void)
     CHECK(sp && sp->note && strcmp(sp->note, "registered") == 0);
     const layer_t *d = unit_layer(r, "data", 0);
     CHECK(d && d->off == ETH_IP + 8 && d->len == 29);
-    CHECK_STR(summary(r, l), "UDP, length 29");
+    CHECK_STR(unit_summary(r, l), "UDP, length 29");
 }
 
 static void test_exact_payload(void)
@@ -93,7 +82,7 @@ static void test_exact_payload(void)
     record_t *r = unit_dissect(f, n, 1);
     CHECK_STR(unit_stack(r), "eth ipv4 udp data");
     CHECK_EQ(unit_uint(r, unit_layer(r, "data", 0), "len"), 12);
-    CHECK_STR(summary(r, unit_layer(r, "udp", 0)), "UDP, length 12");
+    CHECK_STR(unit_summary(r, unit_layer(r, "udp", 0)), "UDP, length 12");
     /* length exactly 8: no payload, no data layer */
     n = build(f, 0, u, udp(u, 40000, 40001, 8, NULL, 0));
     r = unit_dissect(f, n, 1);
@@ -114,7 +103,7 @@ static void test_bad_len(void)
     CHECK_STR(l ? err_name(l->err) : "", "bad_udp_len");
     CHECK_STR(unit_stack(r), "eth ipv4 udp");
     CHECK_EQ(unit_uint(r, l, "len"), 7);
-    CHECK_STR(summary(r, l), "UDP, bad length 7");
+    CHECK_STR(unit_summary(r, l), "UDP, bad length 7");
     /* length beyond the IP payload (37 + 1): the payload is the bytes
      * IP carried, dissected (as tshark does), and its layer carries the
      * error; the length field is noted */
@@ -123,7 +112,7 @@ static void test_bad_len(void)
     CHECK_STR(unit_stack(r), "eth ipv4 udp data");
     l = unit_layer(r, "udp", 0);
     CHECK(l && l->status == LS_OK);
-    CHECK_STR(summary(r, l), "UDP, length 30 (beyond the IP payload)");
+    CHECK_STR(unit_summary(r, l), "UDP, length 30 (beyond the IP payload)");
     const layer_t *d = unit_layer(r, "data", 0);
     CHECK(d && d->status == LS_ERROR);
     CHECK_STR(d ? err_name(d->err) : "", "bad_udp_len");
@@ -165,7 +154,7 @@ static void test_truncated(void)
     CHECK_EQ(unit_uint(r, l, "dport"), 40001);
     CHECK(unit_field(r, l, "len") == NULL);
     CHECK_EQ(l->len, 5);
-    CHECK_STR(summary(r, l), "UDP");
+    CHECK_STR(unit_summary(r, l), "UDP");
     /* header whole, payload cut: UDP is fine, data is truncated */
     r = unit_dissect_len(f, ETH_IP + 12, n, 1);
     CHECK_EQ(unit_layer(r, "udp", 0)->status, LS_OK);

@@ -13,6 +13,7 @@
 #include "record.h"
 #include "registry.h"
 #include "dissector.h"
+#include "render.h"
 
 static int unit_failed, unit_checks;
 
@@ -227,6 +228,20 @@ static inline void unit_sweep(const void *bytes, unsigned n, unsigned linktype)
             break;
         }
     }
+}
+
+
+/* A layer's one-line summary, as the one-line view writes it ("" when the
+ * layer is NULL or has no summary). */
+static inline const char *unit_summary(const record_t *r, const layer_t *l)
+{
+    static char buf[1024];
+    outbuf_t ob;
+    ob_init(&ob, buf, sizeof buf - 1, -1);
+    if (l && l->proto->summary)
+        l->proto->summary(r, l, &ob);
+    buf[ob.len] = '\0';
+    return buf;
 }
 
 #endif
