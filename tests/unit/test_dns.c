@@ -194,14 +194,7 @@ static unsigned long long muint(const record_t *r, const char *arr, unsigned i, 
 
 static const char *summary(const record_t *r)
 {
-    static char buf[512];
-    const layer_t *l = dns_of(r);
-    outbuf_t ob;
-    ob_init(&ob, buf, sizeof buf - 1, -1);
-    if (l && l->proto->summary)
-        l->proto->summary(r, l, &ob);
-    buf[ob.len] = '\0';
-    return buf;
+    return unit_summary(r, dns_of(r));
 }
 
 static const char *dns_err(const record_t *r)
