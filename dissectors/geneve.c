@@ -153,12 +153,7 @@ static void geneve_summary(const record_t *r, const layer_t *l, outbuf_t *ob)
     const field_t *p = layer_field(r, l, GENEVE_PROTO);
     if (p) {
         ob_puts(ob, ", proto ");
-        if (p->note) {
-            ob_puts(ob, p->note);
-        } else {
-            ob_puts(ob, "0x");
-            ob_hex(ob, p->v.u, 4);
-        }
+        put_note_or_hex(ob, p, 4);
     }
     if (layer_uint(r, l, GENEVE_OPT_LEN, &v) && v) {
         ob_puts(ob, ", options ");

@@ -240,12 +240,7 @@ static void gre_summary(const record_t *r, const layer_t *l, outbuf_t *ob)
     const field_t *p = layer_field(r, l, GRE_PROTO);
     if (p) {
         ob_puts(ob, ", proto ");
-        if (p->note) {
-            ob_puts(ob, p->note);
-        } else {
-            ob_puts(ob, "0x");
-            ob_hex(ob, p->v.u, 4);
-        }
+        put_note_or_hex(ob, p, 4);
     }
     if (layer_uint(r, l, GRE_CHECKSUM_OK, &v) && !v)
         ob_puts(ob, ", bad checksum");

@@ -379,6 +379,17 @@ const char *ethertype_name(uint32_t type);
 const char *ethertype_tcpdump_name(uint32_t type);
 void put_ethertype_tcpdump(outbuf_t *ob, uint32_t type);
 const char *ipproto_name(uint32_t proto);
+/* A field's note (the name of the value it holds) or, when it has none,
+ * its value as 0x and `digits` hex digits: "IPv4", "0x88b5". */
+static inline void put_note_or_hex(outbuf_t *ob, const field_t *f, unsigned digits)
+{
+    if (f->note) {
+        ob_puts(ob, f->note);
+    } else {
+        ob_puts(ob, "0x");
+        ob_hex(ob, f->v.u, digits);
+    }
+}
 /* "well-known: http", "registered", "dynamic", ... (RFC 6335 classes) */
 const char *port_note(uint32_t port);
 /* TCP flags as tcpdump's letters, in tcpdump's order (F S R P . U E W;
