@@ -8,7 +8,6 @@
 #include "llc.h"
 
 #define ETH_HDR_LEN 14
-#define ETH_MAX_LEN_FIELD 1500 /* and 0x0600 up: an EtherType */
 
 /* The fields, declared once.  `type` of an 802.3 frame is the EtherType
  * its LLC/SNAP header carries, else 0 (llc_length_frame adds it). */
@@ -32,11 +31,7 @@ static int eth_dissect(dctx_t *x, cursor_t *c)
         return LS_TRUNCATED;
     fld_mac(x, ETH_DST, start, dst);
     fld_mac(x, ETH_SRC, start + 6, src);
-    if (type <= ETH_MAX_LEN_FIELD)
-        return llc_length_frame(x, c, start + 12, type, ETH_LENGTH, ETH_TYPE);
-    fld_note(fld_uint(x, ETH_TYPE, start + 12, 2, type), ethertype_name(type));
-    dx_next(x, c, TBL_ETHERTYPE, type, type);
-    return LS_OK;
+    return llc_type_or_length(x, c, start + 12, type, ETH_LENGTH, ETH_TYPE);
 }
 
 static void eth_summary(const record_t *r, const layer_t *l, outbuf_t *ob)

@@ -227,3 +227,13 @@ const dissector_t dissector_llc = {
     .summary = llc_summary,
     .link_summary = llc_link_summary,
 };
+
+int llc_type_or_length(dctx_t *x, cursor_t *c, uint32_t field_off, uint16_t type,
+                       unsigned length_id, unsigned type_id)
+{
+    if (type <= LLC_MAX_LENGTH)
+        return llc_length_frame(x, c, field_off, type, length_id, type_id);
+    fld_note(fld_uint(x, type_id, field_off, 2, type), ethertype_name(type));
+    dx_next(x, c, TBL_ETHERTYPE, type, type);
+    return LS_OK;
+}

@@ -12,4 +12,11 @@
 int llc_length_frame(dctx_t *x, cursor_t *c, uint32_t field_off, uint16_t length,
                      unsigned length_id, unsigned type_id);
 
+/* The two bytes at field_off, `type`, end an Ethernet-like header: up to
+ * 1500 an 802.3 length (llc_length_frame), from 0x0600 an EtherType,
+ * added as type_id (named) with the rest dispatched by it. */
+#define LLC_MAX_LENGTH 1500
+int llc_type_or_length(dctx_t *x, cursor_t *c, uint32_t field_off, uint16_t type,
+                       unsigned length_id, unsigned type_id);
+
 #endif

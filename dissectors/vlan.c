@@ -6,7 +6,6 @@
 #define VLAN_PCP(tci) ((tci) >> 13)
 #define VLAN_DEI(tci) (((tci) >> 12) & 1)
 #define VLAN_VID(tci) ((tci) & 0x0fff)
-#define VLAN_MAX_LEN_FIELD 1500 /* an 802.3 length, as after MAC addresses */
 
 /* The fields, declared once.  `type` after an 802.3 length is the
  * EtherType its LLC/SNAP header carries, else 0 (as for eth). */
@@ -30,11 +29,7 @@ static int vlan_dissect(dctx_t *x, cursor_t *c)
     fld_uint(x, VLAN_ID, start, 2, VLAN_VID(tci));
     fld_uint(x, VLAN_PCP, start, 1, VLAN_PCP(tci));
     fld_uint(x, VLAN_DEI, start, 1, VLAN_DEI(tci));
-    if (type <= VLAN_MAX_LEN_FIELD)
-        return llc_length_frame(x, c, start + 2, type, VLAN_LENGTH, VLAN_TYPE);
-    fld_note(fld_uint(x, VLAN_TYPE, start + 2, 2, type), ethertype_name(type));
-    dx_next(x, c, TBL_ETHERTYPE, type, type);
-    return LS_OK;
+    return llc_type_or_length(x, c, start + 2, type, VLAN_LENGTH, VLAN_TYPE);
 }
 
 static void vlan_summary(const record_t *r, const layer_t *l, outbuf_t *ob)

@@ -12,7 +12,6 @@
 #define VNT_LOOPED(t) (((t) >> 15) & 1)
 #define VNT_VERSION(t) (((t) >> 12) & 3)
 #define VNT_SVIF(t) ((t)&0x0fff)
-#define VNT_MAX_LEN_FIELD 1500
 
 enum { VNT_DIR_F, VNT_PTR_F, VNT_DVIF_F, VNT_LOOPED_F, VNT_VERSION_F, VNT_SVIF_F, VNT_LENGTH,
        VNT_TYPE };
@@ -41,11 +40,7 @@ static int vntag_dissect(dctx_t *x, cursor_t *c)
     fld_bool(x, VNT_LOOPED_F, start + 2, 1, VNT_LOOPED(tag));
     fld_uint(x, VNT_VERSION_F, start + 2, 1, VNT_VERSION(tag));
     fld_uint(x, VNT_SVIF_F, start + 2, 2, VNT_SVIF(tag));
-    if (type <= VNT_MAX_LEN_FIELD)
-        return llc_length_frame(x, c, start + 4, type, VNT_LENGTH, VNT_TYPE);
-    fld_note(fld_uint(x, VNT_TYPE, start + 4, 2, type), ethertype_name(type));
-    dx_next(x, c, TBL_ETHERTYPE, type, type);
-    return LS_OK;
+    return llc_type_or_length(x, c, start + 4, type, VNT_LENGTH, VNT_TYPE);
 }
 
 static void vntag_summary(const record_t *r, const layer_t *l, outbuf_t *ob)
