@@ -509,7 +509,9 @@ int main(int argc, char **argv)
         return 1;
     }
     run.show = !o.live.write_file || o.live.print || o.flow.flows || o.flow.ladder_id;
-    run.print = run.show && !o.flows_only && (!o.live.write_file || o.live.print);
+    /* --flow ID: the ladder alone, no packet before it */
+    run.print = run.show && !o.flows_only && !o.flow.ladder_id &&
+                (!o.live.write_file || o.live.print);
     rec.lean = !run.print; /* nothing reads a field of a packet not shown */
     rec.no_checksums = o.no_checksums;
     if (run.show) {
