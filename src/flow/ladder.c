@@ -50,8 +50,8 @@ static void start_row(const flow_ladder_t *L, unsigned hints, ladder_row_t *row)
     row->via[0] = row->via[1] = TCPS_NONE;
     if (L && L->udp) {
         row->state[0] = row->state[1] = TCPS_UNKNOWN;
-        row->note = "UDP (SOCK_DGRAM): no connection, no handshake, no states; each sendto() is "
-                    "one datagram, each recvfrom() takes one";
+        row->note = "UDP, SOCK_DGRAM: no connection, no handshake, no states; each sendto() "
+                    "is one datagram, each recvfrom() takes one";
         return;
     }
     tcp_tb_t tb;

@@ -300,9 +300,7 @@ static void ladder_line(outbuf_t *ob, const flow_rec_t *r, const ladder_row_t *r
     if (row->kind == LR_START) {
         pad_to(&l, 0, LADDER_LEFT);
         if (r->proto != 6) {
-            ob_puts(&l, "(");
-            ob_puts(&l, row->note);
-            ob_putc(&l, ')');
+            return; /* UDP: its note was written above the columns */
         } else {
             ladder_state(&l, row, 0);
             pad_to(&l, 0, LADDER_LEFT + LADDER_STATE + 1 + LADDER_ARROW + 1);
@@ -363,9 +361,9 @@ static void ladder_line(outbuf_t *ob, const flow_rec_t *r, const ladder_row_t *r
             ob_write(&l, abuf, body);
             for (size_t i = dashes / 2; i < dashes; i++)
                 ob_putc(&l, dash);
-            ob_puts(&l, row->marks & LM_RESET ? "-x" : "->");
+            ob_puts(&l, row->marks & LM_RESET ? "-x" : dash == '=' ? "=>" : "->");
         } else {
-            ob_puts(&l, row->marks & LM_RESET ? "x-" : "<-");
+            ob_puts(&l, row->marks & LM_RESET ? "x-" : dash == '=' ? "<=" : "<-");
             for (size_t i = 0; i < dashes / 2; i++)
                 ob_putc(&l, dash);
             ob_write(&l, abuf, body);
@@ -416,7 +414,14 @@ void render_flow_ladder(outbuf_t *ob, const flow_rec_t *r, const flow_ladder_t *
         ob_puts(ob, "  (both sides' states as a textbook draws them, moving when a segment is sent "
                     "and when it arrives,\n"
                     "   written where they change; sequence numbers relative to each side's first;\n"
-                    "   ! marks a retransmission (===), a reset (x), a zero window or a gap)\n");
+                    "   ! marks a retransmission (=>), a reset (x), a zero window or a gap (lost_segment))\n");
+    }
+    ladder_row_t rows[LADDER_MAX_ROWS];
+    size_t n = ladder_rows(L, rows, LADDER_MAX_ROWS);
+    if (r->proto == 17) {
+        ob_puts(ob, "  (");
+        ob_puts(ob, rows[0].note ? rows[0].note : "UDP");
+        ob_puts(ob, ")\n");
     }
     char hdr[160];
     outbuf_t h;
@@ -429,8 +434,6 @@ void render_flow_ladder(outbuf_t *ob, const flow_rec_t *r, const flow_ladder_t *
     pad_to(&h, 0, LADDER_LEFT + LADDER_STATE + 1 + LADDER_ARROW + 1);
     ob_puts(&h, "server\n");
     ob_write(ob, hdr, h.len);
-    ladder_row_t rows[LADDER_MAX_ROWS];
-    size_t n = ladder_rows(L, rows, LADDER_MAX_ROWS);
     for (size_t i = 0; i < n; i++)
         ladder_line(ob, r, &rows[i]);
 }
