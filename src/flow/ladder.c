@@ -84,7 +84,9 @@ size_t ladder_rows(const flow_ladder_t *L, ladder_row_t *rows, size_t cap)
     if (!L)
         return n;
     tcp_tb_t tb;
+    tcp_tb_seq_t q;
     tcp_tb_init(&tb, hints);
+    memset(&q, 0, sizeof q);
     uint8_t prev[2] = {rows[0].state[0], rows[0].state[1]};
     for (unsigned i = 0; i < L->n && n < cap; i++) {
         if (i == FLOW_LADDER_HEAD && L->nsegs > (uint32_t)L->n) {
@@ -124,7 +126,8 @@ size_t ladder_rows(const flow_ladder_t *L, ladder_row_t *rows, size_t cap)
         row->ack = row->has_ack ? s->ack - abase : 0;
         if (hints) {
             tcp_tb_step_t st;
-            tcp_tb_update(&tb, s->dir, s->flags, s->seq, s->ack, s->len, &st);
+            tcp_tb_seq_note(&q, s->dir, s->flags, s->seq, s->len);
+            tcp_tb_update(&tb, &q, s->dir, s->flags, s->ack, &st);
             memcpy(row->state, st.after, 2);
             memcpy(row->via, st.via, 2);
             row->call[0] = st.call[0];

@@ -78,16 +78,19 @@ typedef struct step {
 } step_t;
 
 static tcp_tb_t tb;
+static tcp_tb_seq_t q;
 
 static void play(const char *name, unsigned hints, const step_t *t, size_t n)
 {
     ctx = name;
     tcp_tb_init(&tb, hints);
+    memset(&q, 0, sizeof q);
     for (size_t i = 0; i < n; i++) {
         ctx_step = (int)i + 1;
         tcp_tb_step_t st;
         uint8_t b0 = tb.st[0], b1 = tb.st[1];
-        tcp_tb_update(&tb, t[i].dir, t[i].flags, t[i].seq, t[i].ack, t[i].len, &st);
+        tcp_tb_seq_note(&q, t[i].dir, t[i].flags, t[i].seq, t[i].len);
+        tcp_tb_update(&tb, &q, t[i].dir, t[i].flags, t[i].ack, &st);
         if (i > 0) { /* the first segment may reveal the states before it */
             CHECK_STATE(st.before[0], b0);
             CHECK_STATE(st.before[1], b1);
@@ -152,12 +155,17 @@ static void test_server_closes(void)
     play("server closes first", 0, t, N(t));
     /* the server went through FIN_WAIT_2 on the client's FIN+ACK */
     tcp_tb_t t2;
+    tcp_tb_seq_t q2;
     tcp_tb_init(&t2, 0);
+    memset(&q2, 0, sizeof q2);
     tcp_tb_step_t st;
-    for (size_t i = 0; i < 5; i++)
-        tcp_tb_update(&t2, t[i].dir, t[i].flags, t[i].seq, t[i].ack, t[i].len, &st);
+    for (size_t i = 0; i < 5; i++) {
+        tcp_tb_seq_note(&q2, t[i].dir, t[i].flags, t[i].seq, t[i].len);
+        tcp_tb_update(&t2, &q2, t[i].dir, t[i].flags, t[i].ack, &st);
+    }
     ctx_step = 6;
-    tcp_tb_update(&t2, C, FA, 1001, 5040, 0, &st);
+    tcp_tb_seq_note(&q2, C, FA, 1001, 0);
+    tcp_tb_update(&t2, &q2, C, FA, 5040, &st);
     CHECK_STATE(st.via[1], FW2);
     CHECK_STATE(st.via[0], TCPS_NONE);
 }
