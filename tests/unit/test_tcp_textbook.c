@@ -279,6 +279,59 @@ static void test_synack_first(void)
     play("SYN-ACK first", 0, t, N(t));
 }
 
+/* The same view through the flow tracker's entry point, whose SYN and FIN
+ * numbers come from its endpoints rather than tcp_tb_seq_note. */
+static void conn_play(const char *name, const step_t *t, size_t n)
+{
+    static tcp_conn_t c;
+    ctx = name;
+    tcp_conn_init(&c, false);
+    for (size_t i = 0; i < n; i++) {
+        ctx_step = (int)i + 1;
+        tcp_seg_t sg = {0};
+        sg.dir = (uint8_t)t[i].dir;
+        sg.flags = t[i].flags;
+        sg.seq = t[i].seq;
+        sg.ack = t[i].ack;
+        sg.len = t[i].len;
+        sg.win = 65535;
+        sg.ts_ns = 1700000000000000000LL + (int64_t)i * 1000000;
+        tcp_result_t res;
+        tcp_conn_update(&c, &sg, &res);
+        CHECK_STATE(res.tb.after[0], t[i].client);
+        CHECK_STATE(res.tb.after[1], t[i].server);
+        CHECK_STR(res.tb.call[0], t[i].ccall);
+        CHECK_STR(res.tb.call[1], t[i].scall);
+    }
+}
+
+static void test_through_conn(void)
+{
+    static const step_t closes[] = {
+        OPEN,
+        {C, PA, 1001, 5001, 100, ESTAB, ESTAB, NULL, NULL},
+        {S, FA, 5001, 1101, 0, CLOSE_WAIT, FW1, "read() returns 0", "close()"},
+        {C, ACK, 1101, 5002, 0, CLOSE_WAIT, FW2, NULL, NULL},
+        {C, FA, 1101, 5002, 0, LAST_ACK, TIME_WAIT, "close()", "read() returns 0"},
+        {S, ACK, 5002, 1102, 0, CLOSED, TIME_WAIT, NULL, NULL},
+    };
+    conn_play("conn: server closes", closes, N(closes));
+    static const step_t simul[] = {
+        OPEN,
+        {C, FA, 1001, 5001, 0, FW1, CLOSE_WAIT, "close()", "read() returns 0"},
+        {S, FA, 5001, 1001, 0, CLOSING, CLOSING, "read() returns 0", "close()"},
+        {C, ACK, 1002, 5002, 0, CLOSING, TIME_WAIT, NULL, NULL},
+        {S, ACK, 5002, 1002, 0, TIME_WAIT, TIME_WAIT, NULL, NULL},
+    };
+    conn_play("conn: simultaneous close", simul, N(simul));
+    static const step_t refused[] = {
+        {C, SYN, 1000, 0, 0, SYN_SENT, SYN_RCVD, "connect()", NULL},
+        {S, RA, 0, 1001, 0, CLOSED, CLOSED, "connect() fails: ECONNREFUSED",
+         "the kernel answers RST: nothing listens"},
+    };
+    conn_play("conn: refused", refused, N(refused));
+}
+
 /* ---- ladder rows --------------------------------------------------------- */
 
 static void add(flow_ladder_t *L, unsigned dir, uint16_t flags, uint32_t seq, uint32_t ack,
@@ -381,6 +434,7 @@ int main(void)
     test_resets();
     test_midstream();
     test_synack_first();
+    test_through_conn();
     test_ladder_refused();
     test_ladder_normal();
     test_ladder_udp();
