@@ -742,8 +742,13 @@ static void tb_fin(tcp_tb_t *t, const tcp_tb_seq_t *q, unsigned d, bool ackf, ui
     case TCPS_CLOSE_WAIT:
         /* a FIN not acknowledging the peer's was sent before that one
          * arrived: the FINs crossed (simultaneous close) */
-        *S = peer_fin && !peer_fin_acked ? TCPS_CLOSING : TCPS_LAST_ACK;
-        out->call[d] = "close()";
+        if (peer_fin && !peer_fin_acked) {
+            *S = TCPS_CLOSING;
+            out->call[d] = "close(), the FINs crossed (simultaneous close)";
+        } else {
+            *S = TCPS_LAST_ACK;
+            out->call[d] = "close()";
+        }
         break;
     case TCPS_UNKNOWN:
         *S = peer_fin ? TCPS_LAST_ACK : TCPS_FIN_WAIT_1;

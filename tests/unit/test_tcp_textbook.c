@@ -196,7 +196,8 @@ static void test_simultaneous_close(void)
     static const step_t t[] = {
         OPEN,
         {C, FA, 1001, 5001, 0, FW1, CLOSE_WAIT, "close()", "read() returns 0"},
-        {S, FA, 5001, 1001, 0, CLOSING, CLOSING, "read() returns 0", "close()"},
+        {S, FA, 5001, 1001, 0, CLOSING, CLOSING, "read() returns 0",
+         "close(), the FINs crossed (simultaneous close)"},
         {C, ACK, 1002, 5002, 0, CLOSING, TIME_WAIT, NULL, NULL},
         {S, ACK, 5002, 1002, 0, TIME_WAIT, TIME_WAIT, NULL, NULL},
     };
@@ -319,7 +320,8 @@ static void test_through_conn(void)
     static const step_t simul[] = {
         OPEN,
         {C, FA, 1001, 5001, 0, FW1, CLOSE_WAIT, "close()", "read() returns 0"},
-        {S, FA, 5001, 1001, 0, CLOSING, CLOSING, "read() returns 0", "close()"},
+        {S, FA, 5001, 1001, 0, CLOSING, CLOSING, "read() returns 0",
+         "close(), the FINs crossed (simultaneous close)"},
         {C, ACK, 1002, 5002, 0, CLOSING, TIME_WAIT, NULL, NULL},
         {S, ACK, 5002, 1002, 0, TIME_WAIT, TIME_WAIT, NULL, NULL},
     };
