@@ -1,6 +1,6 @@
 /* render_flows.c - flow records: JSON Lines ("type":"flow"), the aligned
  * --flows table, and the --flow ID ladder diagram.  They read flow_rec_t
- * only. */
+ * and, for the ladder, the rows ladder.c makes of the kept segments. */
 #include <string.h>
 
 #include "dissector.h"
