@@ -74,6 +74,10 @@ static void usage(FILE *out)
           "  --color=WHEN     colour by layer: auto (default), always, never;\n"
           "                   NO_COLOR in the environment turns auto off\n"
           "  --no-stats       do not print the end-of-run statistics on stderr\n"
+          "  --flows          after the packets, one summary per flow (--flows-only:\n"
+          "                   the summary alone; --sort=bytes|pkts|duration|start)\n"
+          "  --flow ID        only the ladder of flow ID: client and server states\n"
+          "                   as a textbook draws them, socket calls, each segment\n"
           "  -h, --help       this help\n"
           "  --version        version of strata and of libpcap\n"
           "\n"
@@ -509,7 +513,9 @@ int main(int argc, char **argv)
         return 1;
     }
     run.show = !o.live.write_file || o.live.print || o.flow.flows || o.flow.ladder_id;
-    run.print = run.show && !o.flows_only && (!o.live.write_file || o.live.print);
+    /* --flow ID: the ladder alone, no packet before it */
+    run.print = run.show && !o.flows_only && !o.flow.ladder_id &&
+                (!o.live.write_file || o.live.print);
     rec.lean = !run.print; /* nothing reads a field of a packet not shown */
     rec.no_checksums = o.no_checksums;
     if (run.show) {

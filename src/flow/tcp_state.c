@@ -634,6 +634,226 @@ static const char *rfc_update(tcp_conn_t *c, unsigned d, const tcp_seg_t *s, tcp
     return ev;
 }
 
+/* ---- the textbook view (see tcp_state.h) -------------------------------- */
+
+const char *tcp_tb_state_name(unsigned state)
+{
+    return state == TCPS_UNKNOWN ? "UNKNOWN" : tcp_state_name(state);
+}
+
+void tcp_tb_init(tcp_tb_t *t, unsigned hints)
+{
+    memset(t, 0, sizeof *t);
+    t->hints = (uint8_t)hints;
+    t->st[0] = TCPS_CLOSED;
+    t->st[1] = (hints & TB_SILENT_SERVER) ? TCPS_UNKNOWN
+               : (hints & TB_NO_LISTENER) ? TCPS_CLOSED
+                                          : TCPS_LISTEN;
+}
+
+const char *tcp_tb_start_call(const tcp_tb_t *t, unsigned side)
+{
+    if (side == 0)
+        return NULL;
+    if (t->hints & TB_SILENT_SERVER)
+        return "never answered: down, or a firewall dropped the SYN";
+    if (t->hints & TB_NO_LISTENER)
+        return "no socket listens on the port";
+    return "listen()";
+}
+
+/* A RST sent by side d (RFC 793 3.4 "Reset Processing"): the sender is
+ * CLOSED; the receiver too, except a server that came to SYN_RECEIVED
+ * from LISTEN, which returns to LISTEN. */
+static void tb_rst(tcp_tb_t *t, const tcp_tb_seq_t *q, unsigned d, tcp_tb_step_t *out)
+{
+    uint8_t *S = &t->st[d], *R = &t->st[!d];
+    if (d == 1 && !q->syn[1] && (*S == TCPS_SYN_RECEIVED || *S == TCPS_CLOSED))
+        out->call[d] = "the kernel answers RST: nothing listens";
+    *S = TCPS_CLOSED;
+    switch (*R) {
+    case TCPS_SYN_SENT:
+        *R = TCPS_CLOSED;
+        out->call[!d] = "connect() fails: ECONNREFUSED";
+        break;
+    case TCPS_SYN_RECEIVED:
+        *R = d == 0 ? TCPS_LISTEN : TCPS_CLOSED;
+        break;
+    case TCPS_LISTEN:
+    case TCPS_CLOSED:
+        break;
+    case TCPS_TIME_WAIT:
+        *R = TCPS_CLOSED;
+        break;
+    default:
+        *R = TCPS_CLOSED;
+        out->call[!d] = "read() fails: ECONNRESET";
+        break;
+    }
+}
+
+/* The ACK field of a segment from side d reaching side r = !d. */
+static void tb_ack(tcp_tb_t *t, const tcp_tb_seq_t *q, unsigned d, bool syn, uint32_t ack,
+                   tcp_tb_step_t *out)
+{
+    unsigned r = !d;
+    uint8_t *S = &t->st[d], *R = &t->st[r];
+    bool acks_syn = q->syn[r] && sdiff(ack, q->syn_seq[r] + 1) >= 0;
+    bool acks_fin = q->fin[r] && sdiff(ack, q->fin_seq[r] + 1) >= 0;
+    switch (*R) {
+    case TCPS_SYN_SENT:
+        /* the SYN-ACK; or any segment acknowledging the SYN (the SYN-ACK
+         * was not captured) */
+        if (acks_syn || (syn && !q->syn[r])) {
+            *R = TCPS_ESTABLISHED;
+            out->call[r] = "connect() returns";
+        }
+        break;
+    case TCPS_SYN_RECEIVED:
+        if (acks_syn || !q->syn[r]) {
+            *R = TCPS_ESTABLISHED;
+            out->call[r] = r == 1 ? "accept() returns" : "connect() returns";
+        }
+        break;
+    case TCPS_FIN_WAIT_1:
+        if (acks_fin)
+            *R = TCPS_FIN_WAIT_2;
+        break;
+    case TCPS_CLOSING:
+        if (acks_fin)
+            *R = TCPS_TIME_WAIT;
+        break;
+    case TCPS_LAST_ACK:
+        if (acks_fin)
+            *R = TCPS_CLOSED;
+        break;
+    default:
+        break;
+    }
+    /* the sender acknowledging the peer's SYN was past its SYN_SENT (its
+     * SYN-ACK was not captured) */
+    if (*S == TCPS_SYN_SENT && !syn && acks_syn)
+        *S = TCPS_ESTABLISHED;
+}
+
+/* A FIN sent by side d, then its arrival. */
+static void tb_fin(tcp_tb_t *t, const tcp_tb_seq_t *q, unsigned d, bool ackf, uint32_t ack,
+                   tcp_tb_step_t *out)
+{
+    unsigned r = !d;
+    uint8_t *S = &t->st[d], *R = &t->st[r];
+    bool peer_fin = q->fin[r];
+    bool peer_fin_acked = peer_fin && ackf && sdiff(ack, q->fin_seq[r] + 1) >= 0;
+    switch (*S) {
+    case TCPS_SYN_RECEIVED:
+    case TCPS_ESTABLISHED:
+        *S = TCPS_FIN_WAIT_1;
+        out->call[d] = "close()";
+        break;
+    case TCPS_CLOSE_WAIT:
+        /* a FIN not acknowledging the peer's was sent before that one
+         * arrived: the FINs crossed (simultaneous close) */
+        if (peer_fin && !peer_fin_acked) {
+            *S = TCPS_CLOSING;
+            out->call[d] = "close(), the FINs crossed (simultaneous close)";
+        } else {
+            *S = TCPS_LAST_ACK;
+            out->call[d] = "close()";
+        }
+        break;
+    case TCPS_UNKNOWN:
+        *S = peer_fin ? TCPS_LAST_ACK : TCPS_FIN_WAIT_1;
+        out->call[d] = "close()";
+        break;
+    default:
+        break; /* a repeated FIN: no new step */
+    }
+    switch (*R) {
+    case TCPS_SYN_RECEIVED:
+    case TCPS_ESTABLISHED:
+        *R = TCPS_CLOSE_WAIT;
+        break;
+    case TCPS_FIN_WAIT_1:
+        *R = TCPS_CLOSING;
+        break;
+    case TCPS_FIN_WAIT_2:
+        *R = TCPS_TIME_WAIT;
+        break;
+    case TCPS_UNKNOWN:
+        if (q->fin[r])
+            return;
+        *R = TCPS_CLOSE_WAIT;
+        break;
+    default:
+        return;
+    }
+    out->call[r] = "read() returns 0";
+}
+
+void tcp_tb_seq_note(tcp_tb_seq_t *q, unsigned dir, uint16_t flags, uint32_t seq, uint32_t len)
+{
+    unsigned d = dir & 1u;
+    if ((flags & TCPF_RST))
+        return;
+    if ((flags & TCPF_SYN) && !q->syn[d]) {
+        q->syn[d] = true;
+        q->syn_seq[d] = seq;
+    }
+    if (flags & TCPF_FIN) {
+        q->fin[d] = true;
+        q->fin_seq[d] = seq + len; /* as tcp_state's endpoints keep it */
+    }
+}
+
+void tcp_tb_update(tcp_tb_t *t, const tcp_tb_seq_t *q, unsigned dir, uint16_t flags,
+                   uint32_t ack, tcp_tb_step_t *out)
+{
+    unsigned d = dir & 1u, r = !d;
+    bool syn = flags & TCPF_SYN, ackf = flags & TCPF_ACK, fin = flags & TCPF_FIN;
+    out->call[0] = out->call[1] = NULL;
+    out->via[0] = out->via[1] = TCPS_NONE;
+    if (!t->started) {
+        t->started = true;
+        if (!syn) {
+            /* first seen mid-stream: nothing says what the states were */
+            t->st[0] = t->st[1] = TCPS_UNKNOWN;
+        } else if (ackf && d == 1) {
+            t->st[0] = TCPS_SYN_SENT; /* the SYN-ACK says: its SYN was not captured */
+        }
+    }
+    out->before[0] = t->st[0];
+    out->before[1] = t->st[1];
+    uint8_t *S = &t->st[d], *R = &t->st[r];
+    if (flags & TCPF_RST) {
+        tb_rst(t, q, d, out);
+    } else {
+        if (syn) {
+            if (!ackf) {
+                if (*S == TCPS_CLOSED) {
+                    *S = TCPS_SYN_SENT;
+                    out->call[d] = "connect()";
+                }
+                if (*R == TCPS_LISTEN || *R == TCPS_SYN_SENT)
+                    *R = TCPS_SYN_RECEIVED; /* SYN_SENT: a simultaneous open */
+            } else if (*S == TCPS_LISTEN || *S == TCPS_UNKNOWN) {
+                *S = TCPS_SYN_RECEIVED; /* the SYN it answers was not captured */
+            }
+        }
+        if (ackf)
+            tb_ack(t, q, d, syn, ack, out);
+        uint8_t mid[2] = {t->st[0], t->st[1]};
+        if (fin)
+            tb_fin(t, q, d, ackf, ack, out);
+        for (unsigned k = 0; k < 2; k++)
+            if (mid[k] != out->before[k] && mid[k] != t->st[k])
+                out->via[k] = mid[k];
+    }
+    if (t->hints & TB_SILENT_SERVER)
+        t->st[1] = TCPS_UNKNOWN;
+    out->after[0] = t->st[0];
+    out->after[1] = t->st[1];
+}
+
 /* ---- the interface ---------------------------------------------------- */
 
 void tcp_conn_init(tcp_conn_t *c, bool flipped)
@@ -645,6 +865,7 @@ void tcp_conn_init(tcp_conn_t *c, bool flipped)
         c->ep[i].reasm = c->ep[i].trim = 1; /* offset 1: the first data byte */
     if (flipped)
         hist_add(c, 0, '^');
+    tcp_tb_init(&c->tb, 0);
 }
 
 void tcp_conn_update(tcp_conn_t *c, const tcp_seg_t *s, tcp_result_t *out)
@@ -662,6 +883,15 @@ void tcp_conn_update(tcp_conn_t *c, const tcp_seg_t *s, tcp_result_t *out)
         hist_scaled(c, d, &e->n_bad_csum, 'C');
     out->analysis = ws_analyze(c, d, s);
     out->event = rfc_update(c, d, s, out);
+    /* the SYNs and FINs as the endpoints hold them (this segment's too) */
+    tcp_tb_seq_t q;
+    for (unsigned k = 0; k < 2; k++) {
+        q.syn[k] = c->ep[k].syn_sent;
+        q.syn_seq[k] = c->ep[k].syn_seq;
+        q.fin[k] = c->ep[k].fin_sent && !c->ep[k].rst_sent;
+        q.fin_seq[k] = c->ep[k].fin_seq;
+    }
+    tcp_tb_update(&c->tb, &q, d, s->flags, s->ack, &out->tb);
     z_update(c, d, s);
     if (!out->event && (out->analysis & TA_RETRANSMISSION))
         out->event = tcp_ev_retransmission;
@@ -680,6 +910,17 @@ void tcp_conn_update(tcp_conn_t *c, const tcp_seg_t *s, tcp_result_t *out)
             c->first_fin = (uint8_t)(3 - c->first_fin);
         c->flipped = !c->flipped;
         hist_add(c, 0, '^');
+        /* the textbook view is by role (0 client) too */
+        uint8_t b = c->tb.st[0];
+        c->tb.st[0] = c->tb.st[1];
+        c->tb.st[1] = b;
+        tcp_tb_step_t w = out->tb;
+        for (unsigned k = 0; k < 2; k++) {
+            out->tb.before[k] = w.before[!k];
+            out->tb.after[k] = w.after[!k];
+            out->tb.via[k] = w.via[!k];
+            out->tb.call[k] = w.call[!k];
+        }
         out->flip = true;
     }
 }
