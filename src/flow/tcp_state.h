@@ -211,10 +211,11 @@ typedef struct tcp_conn {
     int64_t rtt_ns;          /* SYN to the ACK completing the handshake, or -1 */
     uint32_t hist_seen;      /* bit per (letter, direction) already recorded
                                 (Zeek's packet classes: S and H share one) */
-    bool flipped;            /* the originator is not the first sender (^) */
-    bool opened;             /* a side has left CLOSED: no mid-stream start */
-    bool is_partial;         /* Zeek's TCPSessionAdapter::is_partial */
-    bool flip_now;           /* this segment makes Zeek flip the roles */
+    /* (one byte of bits: a flow's size is counted, test_flow.c) */
+    bool flipped : 1;        /* the originator is not the first sender (^) */
+    bool opened : 1;         /* a side has left CLOSED: no mid-stream start */
+    bool is_partial : 1;     /* Zeek's TCPSessionAdapter::is_partial */
+    bool flip_now : 1;       /* this segment makes Zeek flip the roles */
     uint8_t handshake_step;  /* 0..3 */
     uint8_t first_fin;       /* 1 + direction of the first FIN, 0 none yet */
     uint8_t teardown_done;   /* bit n: teardown step n reported */
