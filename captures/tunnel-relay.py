@@ -271,13 +271,14 @@ class ERSPAN(GRE):
 
     def encap(self, frame):
         session = 123 if self.client else 124
-        if self.version == 1:   # type II: ver 1, VLAN 0, COS 0, En 3 (frame kept as is), T 0, index
-            e = struct.pack("!HHI", 0x1000, (3 << 11) | session, 0x00000000 | 7)
+        # En (type II) / BSO (type III) 0: an untagged, good frame, as Linux sets it
+        if self.version == 1:   # type II: ver 1, VLAN 0, COS 0, En 0, T 0, session, index 7
+            e = struct.pack("!HHI", 0x1000, session, 7)
             proto = 0x88BE
         else:                   # type III: ver 2, timestamp (100 us units), SGT 0, hw id 7, direction
             ts = int(time.monotonic() * 10000) & 0xFFFFFFFF
             d = 0 if self.client else 1
-            e = struct.pack("!HHIHH", 0x2000, (3 << 11) | session, ts, 0,
+            e = struct.pack("!HHIHH", 0x2000, session, ts, 0,
                             (7 << 4) | (d << 3))
             proto = 0x22EB
         g = struct.pack("!HHI", 0x1000, proto, self.oseq) + e + frame
@@ -405,7 +406,7 @@ class AYIYA(Mode):
 
     def encap(self, pkt):
         ident = socket.inet_pton(socket.AF_INET6, self.a.inner6)
-        h = struct.pack("!BBBBI", (4 << 4) | 1, (5 << 4) | 2, (2 << 4) | 1, 41, int(time.time()))
+        h = struct.pack("!BBBBI", (4 << 4) | 1, (5 << 4) | 2, (1 << 4) | 1, 41, int(time.time()))
         sig = hashlib.sha1(h + ident + hashlib.sha1(self.SECRET).digest() + pkt).digest()
         self.t.send(h + ident + sig + pkt)
 
