@@ -381,6 +381,7 @@ main() {
         (($(stat -c %s "$f") < 20000)) || die "$(basename "$f") is too big"
     done
     grep -v '^200 ' "$TMP/curl.log" && die "a request through a tunnel failed"
+    mkdir -p "$OUT"
     for f in "$TMP"/new/*; do
         install -m 644 "$f" "$OUT/"
         log "wrote $OUT/$(basename "$f"): $(stat -c %s "$f") bytes, $(tcpdump -nn -r "$f" 2>/dev/null | grep -c "^[0-9][0-9]:") packets"
