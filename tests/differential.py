@@ -209,6 +209,7 @@ T_FIELDS = [
     "llc.oui", "llc.type",
     "vlan.id", "vlan.priority", "vlan.etype", "vlan.len",
     "ieee8021ad.id", "ieee8021ad.priority", "ieee8021ah.etype",
+    "ieee8021ah.isid", "ieee8021ah.cdst", "ieee8021ah.csrc",
     "sll.pkttype", "sll.etype", "sll.ltype", "sll.gretype",
     "null.family", "null.type",
     "arp.opcode", "arp.src.hw_mac", "arp.src.proto_ipv4", "arp.dst.hw_mac",
@@ -452,7 +453,7 @@ def t_flags(v):
 
 
 T_CONV = {
-    "eth.src": t_str, "eth.dst": t_str,
+    "eth.src": t_str, "eth.dst": t_str, "ieee8021ah.cdst": t_str, "ieee8021ah.csrc": t_str,
     "arp.src.hw_mac": t_str, "arp.dst.hw_mac": t_str,
     "arp.src.proto_ipv4": t_str, "arp.dst.proto_ipv4": t_str,
     "ip.src": t_str, "ip.dst": t_str, "ip.cur_rt": t_str, "ipv6.src": t_str, "ipv6.dst": t_str,
@@ -660,6 +661,7 @@ class Frame:
         self.s = s
         self.num = s["frame"] if s else t["frame.number"][0]
         self.tokens = t["frame.protocols"][0].split(":") if t["frame.protocols"] else []
+        self._pbb_customer_frame()
         self.linktype = s.get("linktype") if s else None
         self.undissected = set()  # link types strata said it does not dissect
         self.s_error_index = None  # index of strata's first `error` layer
@@ -669,6 +671,31 @@ class Frame:
         for l in s["layers"] if s else []:
             if _has_sep(l):
                 self.sep_protos.add(l.get("proto"))
+
+    def _pbb_customer_frame(self):
+        """802.1ah: tshark shows the I-TAG and the customer's addresses and
+        EtherType inside one protocol (ieee8021ad after a B-TAG, else
+        ieee8021ah), whose ieee8021ah.etype is the customer's EtherType;
+        strata shows the tag (vlan, then pbb) and the customer's Ethernet
+        header as an eth layer of its own.  Recast tshark's fields as
+        strata's layers: the tag's type is the I-TAG's EtherType (0x88e7),
+        and an eth layer with the customer's addresses and type follows."""
+        t = self.t
+        if len(t.get("ieee8021ah.isid", [])) != 1 or len(t.get("ieee8021ah.cdst", [])) != 1:
+            return
+        for k, tok in enumerate(self.tokens):
+            if tok in ("ieee8021ad", "ieee8021ah"):
+                break
+        else:
+            return
+        n_eth = self.tokens[:k].count("eth")
+        self.tokens.insert(k + 1, "eth")
+        t["eth.dst"].insert(n_eth, t["ieee8021ah.cdst"][0])
+        t["eth.src"].insert(n_eth, t["ieee8021ah.csrc"][0])
+        if len(t["ieee8021ah.etype"]) == 1:
+            t["eth.type"].insert(n_eth, t["ieee8021ah.etype"][0])
+            if tok == "ieee8021ad":
+                t["ieee8021ah.etype"][0] = 0x88E7
 
 
 def http_kinds(t):
