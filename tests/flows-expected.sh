@@ -77,5 +77,31 @@ check 3-tcp-client-closes.pcap 1 SF DadAFf http "first seen mid-stream"
 # ephemeral port): flipped (^), only the responder sent (d): SHR.
 cut dns-udp.pcap 1
 check 1-dns-udp.pcap 1 SHR ^d dns "UDP flow first seen from its server"
+# Tunnels: the connection inside is a flow of its own, naming its carrier
+# (Zeek's tunnel_parents): a GRE carrier is the flow of the outer address
+# pair (proto gre), a VXLAN one the outer UDP flow of that direction.
+tunnel() { # capture  flow-id  carrier-id  carrier-proto  (why)
+    local got
+    got=$("$strata" --no-stats --json --flows-only -r "$root/captures/$1" |
+        python3 -c 'import json,sys
+flows = {}
+for l in sys.stdin:
+    r = json.loads(l)
+    if r.get("type") == "flow":
+        flows[r["id"]] = r
+t = flows.get(int(sys.argv[1]), {}).get("tunnel")
+print(t, flows[t]["proto"] if t in flows else "-")' "$2")
+    if [ "$got" = "$3 $4" ]; then
+        pass=$((pass + 1)); echo "ok   $1 flow $2: tunnel $got"
+    else
+        fail=$((fail + 1)); echo "FAIL $1 flow $2: tunnel '$got', want '$3 $4' ($5)"
+    fi
+}
+check gre.pcap 4 SF ShADadFf http "HTTP inside GRE"
+tunnel gre.pcap 4 1 gre "HTTP inside GRE"
+tunnel ipip.pcap 4 1 ipip "HTTP inside IP-in-IP"
+check vxlan.pcap 10 SF ShADadFf http "HTTP inside VXLAN"
+tunnel vxlan.pcap 10 9 udp "HTTP inside VXLAN: the outer UDP flow"
+tunnel teredo.pcap 4 1 udp "HTTP over IPv6 inside Teredo"
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
