@@ -12,6 +12,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -292,8 +293,10 @@ static const char *type_name(unsigned type)
 
 /* ---- constants ---------------------------------------------------------- */
 
-/* A string literal's bytes: \" \\ \n \t \r \xHH decoded. */
-static char *decode_string(const char *s, size_t len, size_t *out_len)
+/* A string literal's bytes: \" \\ \n \t \r \xHH decoded (as Wireshark:
+ * another escape is an error, so that "\." in a regex is not silently
+ * "."; *bad is then its offset).  NULL when out of memory or bad. */
+static char *decode_string(const char *s, size_t len, size_t *out_len, size_t *bad)
 {
     char *o = malloc(len + 1);
     if (!o)
@@ -314,6 +317,10 @@ static char *decode_string(const char *s, size_t len, size_t *out_len)
                 char hex[3] = {s[i + 1], s[i + 2], 0};
                 c = (char)strtoul(hex, NULL, 16);
                 i += 2;
+            } else if (c != '\\' && c != '"' && c != '\'') {
+                *bad = i - 1;
+                free(o);
+                return NULL;
             }
         }
         o[n++] = c;
@@ -403,11 +410,18 @@ static bool named_number(uint8_t kind, const char *s, uint64_t *out)
 static bool parse_const(parser_t *p, const token_t *t, const char *name, const fref_t *ref,
                         int op, fconst_t *c)
 {
-    size_t slen;
-    char *txt = t->kind == T_STRING ? decode_string(p->s + t->pos + 1, t->len - 2, &slen)
-                                    : decode_string(p->s + t->pos, t->len, &slen);
+    size_t slen, bad = SIZE_MAX;
+    size_t start = t->kind == T_STRING ? t->pos + 1 : t->pos;
+    size_t len = t->kind == T_STRING ? t->len - 2 : t->len;
+    char *txt = t->kind == T_STRING ? decode_string(p->s + start, len, &slen, &bad)
+                                    : strndup(p->s + start, len);
+    slen = t->kind == T_STRING ? slen : len;
     if (!txt) {
-        fail(p, t->pos, "out of memory");
+        if (bad != SIZE_MAX)
+            fail(p, start + bad, "'\\%c' is not an escape a string knows (\\\\ for a backslash)",
+                 p->s[start + bad + 1]);
+        else
+            fail(p, t->pos, "out of memory");
         return false;
     }
     bool ok = false;
