@@ -32,6 +32,8 @@ exprs=(
     'eth.addr == ff:ff:ff:ff:ff:ff' 'eth.src == 02:53:54:00:00:01' 'ip.ttl == 64' 'ip.proto == 17'
     'ip.flags.df == 1' 'icmp.type == 8' 'icmp.type == 0' 'icmpv6.type == 128' 'vlan.id == 100'
     'arp.opcode == 1' 'udp.length > 50' 'tcp.window_size_value == 0' 'ip.len > 1000'
+    'dns.resp.type === 1' 'dns.resp.type == 1' 'dns.resp.ttl !== 0' 'ip.addr === 10.99.0.1' 'tcp.port !== 80'
+    'dns.qry.type any_ne 1' 'http.request.method all_eq "GET"'
 )
 
 fail=0 pass=0

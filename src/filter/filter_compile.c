@@ -7,6 +7,7 @@
  *   unary   := ("not" | "!") unary | primary
  *   primary := "(" expr ")" | NAME [ CMP value | "in" "{" value... "}" ]
  *   CMP     := == != < <= > >= eq ne lt le gt ge contains matches ~
+ *              === !== (all_eq any_ne), any_eq all_ne (== and !=)
  */
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -80,7 +81,8 @@ static const struct {
     {"in", T_IN, 0},             {"eq", T_CMP, OP_EQ},      {"ne", T_CMP, OP_NE},
     {"lt", T_CMP, OP_LT},        {"le", T_CMP, OP_LE},      {"gt", T_CMP, OP_GT},
     {"ge", T_CMP, OP_GE},        {"contains", T_CMP, OP_CONTAINS},
-    {"matches", T_CMP, OP_MATCHES},
+    {"matches", T_CMP, OP_MATCHES}, {"all_eq", T_CMP, OP_ALL_EQ}, {"any_eq", T_CMP, OP_EQ},
+    {"all_ne", T_CMP, OP_NE},        {"any_ne", T_CMP, OP_ANY_NE},
 };
 
 static void next(parser_t *p)
@@ -99,6 +101,7 @@ static void next(parser_t *p)
         const char *txt;
         int kind, op;
     } punct[] = {
+        {"===", T_CMP, OP_ALL_EQ}, {"!==", T_CMP, OP_ANY_NE},
         {"==", T_CMP, OP_EQ}, {"!=", T_CMP, OP_NE}, {"<=", T_CMP, OP_LE}, {">=", T_CMP, OP_GE},
         {"&&", T_AND, 0},     {"||", T_OR, 0},      {"<", T_CMP, OP_LT},  {">", T_CMP, OP_GT},
         {"~", T_CMP, OP_MATCHES}, {"!", T_NOT, 0},  {"(", T_LP, 0},       {")", T_RP, 0},
@@ -515,8 +518,9 @@ static const char *op_text(int op)
 {
     static const char *const t[] = {[OP_EQ] = "==", [OP_NE] = "!=", [OP_LT] = "<",
                                     [OP_LE] = "<=", [OP_GT] = ">", [OP_GE] = ">=",
-                                    [OP_CONTAINS] = "contains", [OP_MATCHES] = "matches"};
-    return op > 0 && op <= OP_MATCHES ? t[op] : "in";
+                                    [OP_CONTAINS] = "contains", [OP_MATCHES] = "matches",
+                                    [OP_RANGE] = "in", [OP_ALL_EQ] = "===", [OP_ANY_NE] = "!=="};
+    return op > 0 && op <= OP_ANY_NE ? t[op] : "in";
 }
 
 /* One comparison of field ref with the value at the current token. */

@@ -10,8 +10,10 @@
 #include "filter_int.h"
 #include "flow.h"
 
-/* For test(): any occurrence at all, whatever its value. */
+/* For test(): any occurrence at all, whatever its value; one that does
+ * not equal the constant. */
 #define OP_PRESENT 255
+#define OP_NOT_EQ 254
 
 /* One occurrence of a value. */
 typedef struct fval {
@@ -63,6 +65,7 @@ static bool test(const fnode_t *n, int op, const fval_t *v)
 {
     switch (op) {
     case OP_PRESENT: return true;
+    case OP_NOT_EQ: return !test(n, OP_EQ, v);
     case OP_EXISTS: return n->ref.type == FT_BOOL ? v->u != 0 : true;
     case OP_EQ:
         if (n->ref.type == FT_IPV4 || n->ref.type == FT_IPV6)
@@ -189,6 +192,10 @@ static bool eval(const fnode_t *n, const record_t *r, const struct flow_table *f
          * "all not equal": !(a == b) for a packet that has a) */
         if (n->op == OP_NE)
             return any(n, OP_PRESENT, r, ft) && !any(n, OP_EQ, r, ft);
+        if (n->op == OP_ALL_EQ)
+            return any(n, OP_PRESENT, r, ft) && !any(n, OP_NOT_EQ, r, ft);
+        if (n->op == OP_ANY_NE)
+            return any(n, OP_NOT_EQ, r, ft);
         return any(n, n->op, r, ft);
     default: return false;
     }
