@@ -44,12 +44,15 @@ for cap in "$@"; do
     mapfile -t want < <(tshark -q -r "$cap" -z "io,stat,0${args}" 2>/dev/null |
         awk -F'|' '/<>/ { for (i = 3; i <= NF; i += 2) { gsub(/ /, "", $i); if ($i != "") print $i } }')
     if [ "${#want[@]}" -ne "${#exprs[@]}" ]; then
-        echo "FAIL $cap: tshark gave ${#want[@]} counts for ${#exprs[@]} expressions"
-        fail=$((fail + 1))
-        continue
+        # io,stat has no interval row for a capture lasting 0 s (one
+        # packet, or all at one time): ask tshark once per expression
+        want=()
+        for e in "${exprs[@]}"; do
+            want+=("$(tshark -r "$cap" -Y "$e" 2>/dev/null | wc -l)")
+        done
     fi
     for i in "${!exprs[@]}"; do
-        got=$("$strata" --no-stats --json -r "$cap" -Y "${exprs[$i]}" | wc -l)
+        got=$("$strata" --no-stats --json -r "$cap" -Y "${exprs[$i]}" 2>/dev/null | wc -l)
         if [ "$got" = "${want[$i]}" ]; then
             pass=$((pass + 1))
         else
