@@ -93,6 +93,16 @@ static void field_value(const record_t *r, const field_t *f, fval_t *v)
     }
 }
 
+/* A field holds the kind of value its definition declares (a number
+ * added as a boolean or the other way round is still a number); the
+ * filter's constant was parsed for the declared type. */
+static bool as_declared(const field_t *f)
+{
+    bool num = f->type == FT_UINT || f->type == FT_BOOL;
+    bool def_num = f->def->type == FT_UINT || f->def->type == FT_BOOL;
+    return f->type == f->def->type || (num && def_num);
+}
+
 static bool has_def(const fref_t *ref, const field_def_t *def)
 {
     for (unsigned i = 0; i < ref->ndefs; i++)
@@ -117,7 +127,7 @@ static bool any(const fnode_t *n, int op, const record_t *r, const struct flow_t
             unsigned end = (unsigned)l->f_first + l->f_count;
             for (unsigned i = l->f_first; i < end && i < r->nfields; i++) {
                 const field_t *f = &r->fields[i];
-                if (!f->def || !has_def(ref, f->def))
+                if (!f->def || !has_def(ref, f->def) || !as_declared(f))
                     continue;
                 field_value(r, f, &v);
                 if (ref->kind == FK_BIT)
