@@ -110,6 +110,11 @@ void flow_finish(flow_table_t *ft);
  * may be called again (two passes for an aligned table).  Returns -1 on
  * an I/O error of the spill file. */
 int flow_foreach(flow_table_t *ft, void (*each)(void *arg, const flow_rec_t *rec), void *arg);
+/* While the capture goes on (the TUI's connections view): every flow so
+ * far, those that left the table (in order of id) then those in it (in
+ * table order, end FE_OPEN), the table left as it is.  -1 when the spill
+ * file could not be read (the flows in the table are still offered). */
+int flow_snapshot(flow_table_t *ft, void (*each)(void *arg, const flow_rec_t *rec), void *arg);
 /* The number of flows ever created (ids run 1..n). */
 uint32_t flow_count(const flow_table_t *ft);
 const flow_stats_t *flow_table_stats(flow_table_t *ft);

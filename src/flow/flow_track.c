@@ -24,7 +24,8 @@ static void copy_str(char *dst, size_t cap, const char *src)
     dst[n] = '\0';
 }
 
-void flow_track_end(flow_table_t *ft, flow_t *f, uint8_t end, flow_rec_t *r)
+/* The summary record of flow f as it stands, the flow left as it is. */
+static void flow_summary(const flow_t *f, uint8_t end, flow_rec_t *r)
 {
     memset(r, 0, sizeof *r); /* padding too: the record goes to a file */
     r->id = f->id;
@@ -53,8 +54,6 @@ void flow_track_end(flow_table_t *ft, flow_t *f, uint8_t end, flow_rec_t *r)
         r->state[0] = f->tcp.ep[0].state;
         r->state[1] = f->tcp.ep[1].state;
         memcpy(r->analysis, f->analysis, sizeof r->analysis);
-        stream_release(&f->st[0], &ft->streams);
-        stream_release(&f->st[1], &ft->streams);
     } else if (f->key.proto == 17) {
         /* Zeek's conn_state for UDP (base/protocols/conn/main.zeek): SF
          * when both sides sent, S0 when only the originator did, SHR when
@@ -72,6 +71,33 @@ void flow_track_end(flow_table_t *ft, flow_t *f, uint8_t end, flow_rec_t *r)
     }
     if (f->service)
         copy_str(r->service, sizeof r->service, f->service->name);
+}
+
+void flow_track_end(flow_table_t *ft, flow_t *f, uint8_t end, flow_rec_t *r)
+{
+    flow_summary(f, end, r);
+    if (f->key.proto == 6) {
+        stream_release(&f->st[0], &ft->streams);
+        stream_release(&f->st[1], &ft->streams);
+    }
+}
+
+int flow_snapshot(flow_table_t *ft, void (*each)(void *arg, const flow_rec_t *rec), void *arg)
+{
+    int rc = 0;
+    if (ft->st.expired || ft->st.evicted || ft->st.reused) {
+        /* flows that left the table are in the spill file (or pending) */
+        if (flow_foreach_spilled(ft, each, arg) < 0)
+            rc = -1;
+    }
+    flow_rec_t rec;
+    for (uint32_t i = 0; i < ft->unused; i++) {
+        if (!ft->flows[i].in_use)
+            continue;
+        flow_summary(&ft->flows[i], FE_OPEN, &rec);
+        each(arg, &rec);
+    }
+    return rc;
 }
 
 /* ---- from the record to a key ------------------------------------------ */
