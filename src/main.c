@@ -11,6 +11,7 @@
 
 #include "capture.h"
 #include "engine.h"
+#include "filter.h"
 #include "flow.h"
 #include "flow_report.h"
 #include "live.h"
@@ -41,6 +42,7 @@ struct options {
     bool no_checksums;        /* -K */
     bool absolute_seq;        /* -S */
     char *filter;
+    const char *display_filter; /* -Y EXPR */
     struct live_options live; /* -i, -w, -Z ...: live.h */
     flow_report_opts_t flow;  /* --flows, --sort, --flow ID */
     bool flows_only;          /* --flows-only, -q --flows: the summary alone */
@@ -71,6 +73,10 @@ static void usage(FILE *out)
           "                   since the first packet (default: local time of day)\n"
           "  -l               write each packet's output at once (strata ... | grep)\n"
           "  -n, -N           accepted for tcpdump habits (strata never resolves names)\n"
+          "  -Y EXPR          display filter: show (and with -w write) only the packets\n"
+          "                   EXPR matches, in Wireshark's syntax: 'tcp.port == 80',\n"
+          "                   'dns and ip.addr == 10.0.0.0/8', 'tcp.flags.syn and not\n"
+          "                   tcp.flags.ack', 'osi == 7' (see the man page)\n"
           "  -K               verify no checksum (IPv4, ICMP, TCP, UDP)\n"
           "  -S               absolute TCP sequence numbers (default: relative, as tcpdump)\n"
           "  --color=WHEN     colour by layer: auto (default), always, never;\n"
@@ -153,7 +159,7 @@ static int parse_options(int argc, char **argv, struct options *o)
     opterr = 0; /* our own one-line messages below */
     /* '+': options stop at the first word of the filter expression;
      * ':': a missing argument is told apart from an unknown option */
-    while ((c = getopt_long(argc, argv, "+:r:c:vxXAeqtnNlhKS" LIVE_SHORTOPTS, longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "+:r:c:vxXAeqtnNlhKSY:" LIVE_SHORTOPTS, longopts, NULL)) != -1) {
         switch (c) {
         case '?':
         case ':':
@@ -190,6 +196,7 @@ static int parse_options(int argc, char **argv, struct options *o)
             break;
         case 'K': o->no_checksums = true; break;
         case 'S': o->absolute_seq = true; break;
+        case 'Y': o->display_filter = optarg; break;
         case 'h': usage(stdout); exit(0);
         case OPT_VERSION:
             printf("strata %s\n%s\n", STRATA_VERSION, capture_lib_version());
@@ -272,6 +279,16 @@ static int parse_options(int argc, char **argv, struct options *o)
     return 0;
 }
 
+/* -Y that does not compile: the message with its column, then the
+ * expression and a caret under that column. */
+static void print_filter_error(const char *expr, const char *msg, int col)
+{
+    fprintf(stderr, "strata: -Y: column %d: %s\n  %s\n  ", col, msg, expr);
+    for (int i = 1; i < col; i++)
+        fputc(expr[i - 1] == '\t' ? '\t' : ' ', stderr);
+    fputs("^\n", stderr);
+}
+
 static bool use_color(const struct options *o)
 {
     if (o->color == COLOR_ALWAYS)
@@ -306,6 +323,7 @@ struct run {
     flow_table_t *flows;     /* every TCP/UDP/ICMP flow; NULL when not dissecting */
     engine_hooks_t hooks;    /* the flow table's engine hook */
     bool print;              /* render each packet (not with --flows-only) */
+    dfilter_t *dfilter;      /* -Y: the packets shown (and written), or NULL */
     outbuf_t ob;
     render_ctx_t rctx;
     bool flush_each;         /* stdout is a terminal, or -l */
@@ -318,6 +336,23 @@ struct run {
     char err[768];           /* "NAME: reason" when failed */
 };
 
+/* -w: write the packet; non-zero stops the run. */
+static int save_packet(struct run *run, const cap_packet_t *pkt)
+{
+    int w = savefile_write(run->src.save, pkt, run->err, sizeof run->err);
+    if (w == SF_ERROR) {
+        run->failed = true;
+        return 1;
+    }
+    if (w == SF_FULL) {
+        run->files_full = true;
+        return 1;
+    }
+    if (w == SF_CLOSED)
+        return 1; /* -w - and its reader is gone: stop, as on a closed stdout */
+    return 0;
+}
+
 /* The per-packet hook: every packet, read from a file or captured live,
  * passes here once, in order (live: a copy, from inside the capture
  * loop).  No allocation, no printf.  Non-zero stops the run. */
@@ -326,19 +361,10 @@ static int handle_packet(void *user, const cap_packet_t *pkt)
     struct run *run = user;
     const struct options *o = run->o;
     run->handled++;
-    if (run->src.save) {
-        int w = savefile_write(run->src.save, pkt, run->err, sizeof run->err);
-        if (w == SF_ERROR) {
-            run->failed = true;
-            return 1;
-        }
-        if (w == SF_FULL) {
-            run->files_full = true;
-            return 1;
-        }
-        if (w == SF_CLOSED)
-            return 1; /* -w - and its reader is gone: stop, as on a closed stdout */
-    }
+    /* with -Y, -w writes what the filter lets through (as tshark -Y -w):
+     * the packet is dissected first */
+    if (run->src.save && !run->dfilter && save_packet(run, pkt))
+        return 1;
     if (run->show) {
         record_t *rec = run->rec;
         /* the record's frame number and time first: the flow hook reads
@@ -358,6 +384,18 @@ static int handle_packet(void *user, const cap_packet_t *pkt)
         if (rec->unknown_linktype) {
             ob_flush(&run->ob);
             note_unknown_linktype(run->src.name, pkt->linktype, run->unknown_lt, &run->nunknown);
+        }
+        /* a packet the display filter leaves out is neither shown nor
+         * written; it has been through the flow tracker all the same, so
+         * flows stay whole */
+        if (run->dfilter) {
+            if (!dfilter_match(run->dfilter, rec, run->flows)) {
+                render_ts_seen(&run->rctx, rec->ts_sec, rec->ts_nsec);
+                return o->count && run->handled >= o->count;
+            }
+            run->st.shown++;
+            if (run->src.save && save_packet(run, pkt))
+                return 1;
         }
         if (!run->print) {
             render_ts_seen(&run->rctx, rec->ts_sec, rec->ts_nsec);
@@ -475,9 +513,14 @@ static int end_of_run(struct run *run)
         else if (!run->show)
             fprintf(stderr, "%llu packet%s written\n", (unsigned long long)run->handled,
                     run->handled == 1 ? "" : "s");
+        else if (run->dfilter && run->src.save && !run->print)
+            fprintf(stderr, "%llu packet%s written\n", (unsigned long long)run->st.shown,
+                    run->st.shown == 1 ? "" : "s");
     }
     capture_close(run->src.cap);
     run->src.cap = NULL;
+    dfilter_free(run->dfilter);
+    run->dfilter = NULL;
     flow_table_free(run->flows);
     run->flows = NULL;
     return run->failed || flows_failed ? 1 : 0;
@@ -521,6 +564,15 @@ int main(int argc, char **argv)
 
     /* everything the loop uses is allocated here, once */
     static struct run run;
+    if (o.display_filter) {
+        int col = 0;
+        run.dfilter = dfilter_compile(o.display_filter, err, sizeof err, &col);
+        if (!run.dfilter) {
+            print_filter_error(o.display_filter, err, col);
+            free(o.filter);
+            return 2;
+        }
+    }
     static record_t rec;
     static char obuf[OUTBUF_SIZE];
     run.o = &o;
@@ -532,9 +584,11 @@ int main(int argc, char **argv)
         free(o.filter);
         return 1;
     }
-    run.show = !o.live.write_file || o.live.print || o.flow.flows || o.flow.ladder_id;
+    run.show = !o.live.write_file || o.live.print || o.flow.flows || o.flow.ladder_id || run.dfilter;
     run.print = run.show && !o.flows_only && (!o.live.write_file || o.live.print);
-    rec.lean = !run.print; /* nothing reads a field of a packet not shown */
+    /* nothing reads a field of a packet not shown, unless the filter does */
+    rec.lean = !run.print && !dfilter_needs_fields(run.dfilter);
+    run.st.filtered = run.dfilter != NULL;
     rec.no_checksums = o.no_checksums;
     if (run.show) {
         run.flows = flow_table_new(o.max_flows ? o.max_flows : FLOW_DEFAULT_MAX,

@@ -28,6 +28,8 @@ void stats_add(stats_t *s, const record_t *r)
 void stats_print(const stats_t *s, FILE *out)
 {
     fprintf(out, "%llu packet%s read", (unsigned long long)s->packets, s->packets == 1 ? "" : "s");
+    if (s->filtered)
+        fprintf(out, " (%llu shown)", (unsigned long long)s->shown);
     bool first = true;
     for (unsigned i = 0; i < registry_count && i < STATS_MAX_PROTOS; i++) {
         if (!s->per_proto[i])

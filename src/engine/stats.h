@@ -19,6 +19,8 @@ typedef struct stats {
     uint64_t bad_checksums; /* TCP/UDP checksums verified and wrong */
     uint64_t capped;     /* packets a dissector stopped reading at a named bound */
     uint64_t unknown_linktype;
+    bool filtered;       /* a display filter (-Y) chose the packets shown */
+    uint64_t shown;      /* ... and these it let through (the owner counts) */
 } stats_t;
 
 void stats_add(stats_t *s, const record_t *r);

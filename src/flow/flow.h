@@ -121,5 +121,9 @@ const flow_stats_t *flow_table_stats(flow_table_t *ft);
 /* The segments kept for flow `id`, or NULL when they were not kept (it
  * was not the table's ladder_id). */
 const flow_ladder_t *flow_ladder(const flow_table_t *ft, uint32_t id);
+/* Zeek's conn_state of flow `id` as it stands after the packet just
+ * tracked (a static string), or NULL when `id` is not that packet's flow
+ * (the table keeps no index by id). */
+const char *flow_conn_state_now(const flow_table_t *ft, uint32_t id);
 
 #endif
