@@ -553,6 +553,7 @@ int main(int argc, char **argv)
         tui_config_t tc = {
             .read_file = o.read_file,
             .bpf = o.filter,
+            .display_filter = o.display_filter,
             .live = &o.live,
             .max_flows = o.max_flows,
             .no_checksums = o.no_checksums,
@@ -585,7 +586,9 @@ int main(int argc, char **argv)
         return 1;
     }
     run.show = !o.live.write_file || o.live.print || o.flow.flows || o.flow.ladder_id || run.dfilter;
-    run.print = run.show && !o.flows_only && (!o.live.write_file || o.live.print);
+    /* --flow ID: the ladder alone, no packet before it */
+    run.print = run.show && !o.flows_only && !o.flow.ladder_id &&
+                (!o.live.write_file || o.live.print);
     /* nothing reads a field of a packet not shown, unless the filter does */
     rec.lean = !run.print && !dfilter_needs_fields(run.dfilter);
     run.st.filtered = run.dfilter != NULL;

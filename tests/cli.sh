@@ -241,5 +241,50 @@ p.wait()
 PY
 then ok "-l: every line is written before the next packet arrives"; else bad "-l: line by line"; fi
 
+# --flow ID (issue 8): the ladder alone, both endpoints' states in textbook
+# order, each as it changes (client column, server column, in that order)
+ladder_states() { # CAPTURE -> "client: ..." and "server: ..." lines
+    "$strata" --no-stats -r "$root/captures/$1" --flow 1 | python3 -c '
+import sys
+cols = {"client": [], "server": []}
+lines = sys.stdin.read().splitlines()
+assert lines[0].startswith("flow 1: tcp"), lines[0]
+for l in lines:
+    if not (l.startswith("  #") or l.startswith("! #") or (l.startswith(" " * 22) and l.strip())):
+        continue
+    left, right = l[22:36].strip(), l[81:95].strip()
+    if left and not left.startswith("("):
+        cols["client"].append(left)
+    if right:
+        cols["server"].append(right)
+for k in ("client", "server"):
+    print(k + ": " + " ".join(cols[k]))'
+}
+want_sc="client: CLOSED SYN_SENT ESTABLISHED CLOSE_WAIT LAST_ACK CLOSED
+server: LISTEN SYN_RECEIVED ESTABLISHED FIN_WAIT_1 TIME_WAIT"
+got=$(ladder_states tcp-server-closes.pcap)
+[ "$got" = "$want_sc" ] && ok "--flow: server closes first, states in textbook order" \
+    || bad "--flow: server closes first" "$(echo "$got" | tr '\n' '|')"
+want_cc="client: CLOSED SYN_SENT ESTABLISHED FIN_WAIT_1 TIME_WAIT
+server: LISTEN SYN_RECEIVED ESTABLISHED CLOSE_WAIT LAST_ACK CLOSED"
+got=$(ladder_states tcp-client-closes.pcap)
+[ "$got" = "$want_cc" ] && ok "--flow: client closes, states in textbook order" \
+    || bad "--flow: client closes" "$(echo "$got" | tr '\n' '|')"
+want_rf="client: CLOSED SYN_SENT CLOSED
+server: CLOSED"
+got=$(ladder_states tcp-refused.pcap)
+[ "$got" = "$want_rf" ] && ok "--flow: refused, nothing listened (server CLOSED throughout)" \
+    || bad "--flow: refused" "$(echo "$got" | tr '\n' '|')"
+n=$("$strata" --no-stats -r "$root/captures/tcp-refused.pcap" --flow 1 | grep -c 'IP ')
+[ "$n" -eq 0 ] && ok "--flow ID prints the ladder alone" || bad "--flow ID prints packets" "$n lines"
+if "$strata" --no-stats -r "$root/captures/tcp-client-closes.pcap" --flow 1 |
+    grep -q 'server: accept() returns' &&
+    "$strata" --no-stats -r "$root/captures/tcp-client-closes.pcap" --flow 1 |
+    grep -q 'client: close(); server: read() returns 0'; then
+    ok "--flow: socket calls named (accept() returns, close(), read() returns 0)"
+else
+    bad "--flow: socket calls named"
+fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

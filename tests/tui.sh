@@ -88,12 +88,17 @@ grep -q 'client port 55672 dynamic, server port 80 well-known' "$tmp/conns" && o
 keys Enter
 screen > "$tmp/ladder"
 grep -q 'Ladder of connection 1' "$tmp/ladder" && ok "Enter opens the ladder" || bad "ladder" "$(head -3 "$tmp/ladder")"
-# the states in the order a textbook draws them
-order=$(grep -oE 'SYN_SENT|SYN_RECEIVED|ESTABLISHED|FIN_WAIT_1|LAST_ACK|TIME_WAIT' "$tmp/ladder" | uniq | tr '\n' ' ')
-case "$order" in
-    "SYN_SENT SYN_RECEIVED ESTABLISHED "*FIN_WAIT_1*LAST_ACK*TIME_WAIT*) ok "ladder states in order: $order" ;;
-    *) bad "ladder states" "$order" ;;
-esac
+# both endpoints' states as a textbook draws them, row by row
+row() { grep -E "^ *$1 " "$tmp/ladder"; }
+lrow() { grep -E "$1" "$tmp/ladder" | head -1; }
+lrow 'CLOSED +LISTEN +server: listen\(\)' >/dev/null && ok "ladder: CLOSED / LISTEN before the SYN" ||
+    bad "ladder start" "$(sed -n 2,8p "$tmp/ladder")"
+lrow '#1 .*SYN_SENT .*S seq 0 .*SYN_RECEIVED' >/dev/null && ok "ladder #1: SYN_SENT / SYN_RECEIVED" || bad "ladder #1" "$(lrow '#1 ')"
+lrow '#2 .*ESTABLISHED .*<-.*S\. seq 0 ack 1' >/dev/null && ok "ladder #2: client ESTABLISHED on the SYN-ACK" || bad "ladder #2" "$(lrow '#2 ')"
+lrow '#3 .*-> ESTABLISHED .*accept\(\) returns' >/dev/null && ok "ladder #3: server ESTABLISHED, accept() returns" || bad "ladder #3" "$(lrow '#3 ')"
+lrow '#15 .*FIN_WAIT_1 .*F\. .*CLOSE_WAIT' >/dev/null && ok "ladder #15: FIN_WAIT_1 / CLOSE_WAIT" || bad "ladder #15" "$(lrow '#15 ')"
+lrow '#16 .*TIME_WAIT .*F\. .*LAST_ACK' >/dev/null && ok "ladder #16: TIME_WAIT / LAST_ACK" || bad "ladder #16" "$(lrow '#16 ')"
+lrow '#17 .*-> CLOSED' >/dev/null && ok "ladder #17: server CLOSED on the last ACK" || bad "ladder #17" "$(lrow '#17 ')"
 keys q
 keys s
 screen | grep -q 'GET / HTTP/1.1' && ok "stream view: the request" || bad "stream view"
@@ -173,18 +178,19 @@ start "$root/captures/tcp-refused.pcap"
 wait_for "read 2" >/dev/null
 keys c Enter
 screen > "$tmp/refused"
-grep -qE 'conn_state REJ' "$tmp/refused" && grep -q 'SYN_SENT' "$tmp/refused" && grep -qE 'R' "$tmp/refused" &&
-    ok "refused: REJ, SYN_SENT, the reset" || bad "refused ladder" "$(cat "$tmp/refused" | head -8)"
+keys l l l l l
+screen > "$tmp/refused-right"
+grep -qE 'conn_state REJ' "$tmp/refused" && grep -qE '#1 .*SYN_SENT' "$tmp/refused" &&
+    grep -qE '#2 .*CLOSED +x-+ R\. .*reset' "$tmp/refused" && grep -q 'ECONNREFUSED' "$tmp/refused-right" &&
+    ok "refused: REJ, SYN_SENT, then the reset: CLOSED, ECONNREFUSED" || bad "refused ladder" "$(head -12 "$tmp/refused")"
 keys q q q
 start "$root/captures/tcp-server-closes.pcap"
 wait_for "read " >/dev/null
 keys c Enter
 screen > "$tmp/srvclose"
-order=$(grep -oE 'FIN_WAIT_1|FIN_WAIT_2|CLOSE_WAIT|LAST_ACK|TIME_WAIT' "$tmp/srvclose" | uniq | tr '\n' ' ')
-case "$order" in
-    FIN_WAIT_1*LAST_ACK*TIME_WAIT*) ok "server closes first: $order" ;;
-    *) bad "server-closes ladder" "$order" ;;
-esac
+grep -qE '#8 .*CLOSE_WAIT .*<-+ F\. .*FIN_WAIT_1' "$tmp/srvclose" && grep -qE '#9 .*LAST_ACK .*F\. .*TIME_WAIT' "$tmp/srvclose" &&
+    grep -qE '#10 .*CLOSED +<-' "$tmp/srvclose" &&
+    ok "server closes first: FIN_WAIT_1 / CLOSE_WAIT, TIME_WAIT / LAST_ACK, CLOSED" || bad "server-closes ladder" "$(head -16 "$tmp/srvclose")"
 keys q q q
 
 echo "$pass passed, $fail failed"

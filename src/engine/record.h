@@ -153,7 +153,11 @@ typedef struct rec_flow {
     uint8_t dir;          /* 0 orig, 1 resp */
     uint8_t state;        /* TCP: RFC 793 state of the sender after the segment */
     uint8_t state_before; /* ... and before it */
-    uint8_t peer_state;   /* TCP: the other endpoint's state */
+    uint8_t peer_state;   /* TCP: the receiver's state once the segment has
+                             arrived, as a textbook draws it (tcp_state.h
+                             tcp_tb_*; TCPS_UNKNOWN first seen mid-stream) */
+    uint8_t tb_before[2], tb_after[2]; /* TCP: client's and server's
+                             textbook states before and after the segment */
     uint16_t analysis;    /* TCP analysis marks (tcp_state.h TA_*) */
     const char *event;    /* static, or NULL */
     uint32_t id;

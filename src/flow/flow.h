@@ -31,22 +31,28 @@
  * past its timeout, evicted to make room, or ended by a new SYN. */
 enum flow_end { FE_OPEN = 0, FE_TIMEOUT, FE_EVICTED, FE_REUSED };
 
-/* One segment's key facts, for the ladder diagram. */
+/* One segment's (or UDP datagram's) key facts, for the ladder diagram
+ * (ladder.h turns them into rows). */
 typedef struct seg_fact {
     uint64_t frame;
     int64_t ts_ns;
-    uint32_t seq, ack, len;
+    uint32_t seq, ack, len; /* UDP: len only (payload bytes) */
     uint16_t flags;
     uint16_t analysis;
     uint8_t dir;
-    uint8_t state_before, state_after;
+    uint8_t state_before, state_after; /* the sender's (tcp_conn_t rules) */
+    uint8_t tb[2];     /* the textbook view after it: client, server */
+    uint8_t via[2];    /* ... and a state passed on the way (TCPS_NONE) */
     const char *event; /* static string or NULL */
+    const char *call[2]; /* the socket call it implies: client, server */
 } seg_fact_t;
 
 /* The segments of the one flow a ladder is drawn for (--flow ID): kept
  * apart from the table, so that no other flow pays for them. */
 typedef struct flow_ladder {
-    uint32_t nsegs;      /* TCP segments seen */
+    uint32_t nsegs;      /* TCP segments (UDP datagrams) seen */
+    uint32_t nsent[2];   /* ... of them from the client, the server */
+    bool udp;            /* the flow is UDP: datagrams, no states */
     uint32_t isn[2];     /* first sequence number of orig, resp */
     bool isn_known[2];
     uint8_t n;           /* entries of seg in use */

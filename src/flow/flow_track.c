@@ -171,6 +171,7 @@ static const field_def_t flow_fields[] = {
 
 static void ladder_add(flow_ladder_t *L, const seg_fact_t *s)
 {
+    L->nsent[s->dir & 1u]++;
     uint32_t n = L->nsegs++;
     if (n < FLOW_LADDER_HEAD) {
         L->seg[n] = *s;
@@ -318,6 +319,12 @@ static void track_tcp(flow_table_t *ft, record_t *r, dctx_t *x, layer_t *l, bool
         res.event = NULL;
         res.analysis = 0;
         res.rtt_ns = -1;
+        for (unsigned side = 0; side < 2; side++) {
+            res.tb.before[side] = res.tb.after[side] =
+                f->tcp.tb.started ? f->tcp.tb.st[side] : TCPS_UNKNOWN;
+            res.tb.call[side] = NULL;
+            res.tb.via[side] = TCPS_NONE;
+        }
     }
     if (count)
         account(f, from_orig, x->ip.len, seg.len, ft->now);
@@ -331,7 +338,10 @@ static void track_tcp(flow_table_t *ft, record_t *r, dctx_t *x, layer_t *l, bool
             L->isn[seg.dir] = seg.seq;
         }
         seg_fact_t fact = {r->frame, ft->now, seg.seq, seg.ack, seg.len, seg.flags,
-                           res.analysis, seg.dir, res.state_before, res.state_after, res.event};
+                           res.analysis, seg.dir, res.state_before, res.state_after,
+                           {res.tb.after[0], res.tb.after[1]}, {res.tb.via[0], res.tb.via[1]},
+                           res.event,
+                           {res.tb.call[0], res.tb.call[1]}};
         ladder_add(L, &fact);
     }
     const tcp_endpoint_t *o = &f->tcp.ep[0], *p = &f->tcp.ep[1];
@@ -347,7 +357,9 @@ static void track_tcp(flow_table_t *ft, record_t *r, dctx_t *x, layer_t *l, bool
     r->flow.dir = seg.dir;
     r->flow.state = res.state_after;
     r->flow.state_before = res.state_before;
-    r->flow.peer_state = f->tcp.ep[seg.dir ^ 1].state;
+    r->flow.peer_state = res.tb.after[seg.dir ^ 1];
+    memcpy(r->flow.tb_before, res.tb.before, 2);
+    memcpy(r->flow.tb_after, res.tb.after, 2);
     r->flow.analysis = res.analysis;
     r->flow.event = res.event;
     r->flow.orig_port = f->orig_p;
@@ -423,6 +435,17 @@ static void track_udp(flow_table_t *ft, record_t *r, const dctx_t *x, bool count
         if (!(d ? f->pkts[1] : f->pkts[0]))
             udp_hist(f, d, 'D');
         account(f, from_orig, x->ip.len, ulen >= 8 ? (uint32_t)(ulen - 8) : 0, ft->now);
+        if (f->id == ft->ladder_id) {
+            seg_fact_t fact = {0};
+            fact.frame = r->frame;
+            fact.ts_ns = ft->now;
+            fact.len = ulen >= 8 ? (uint32_t)(ulen - 8) : 0;
+            fact.dir = (uint8_t)d;
+            fact.tb[0] = fact.tb[1] = TCPS_UNKNOWN;
+            fact.via[0] = fact.via[1] = TCPS_NONE;
+            ft->ladder->udp = true;
+            ladder_add(ft->ladder, &fact);
+        }
     }
     flow_touch(ft, i, TC_OTHER);
     r->flow.present = true;

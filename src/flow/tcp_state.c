@@ -623,6 +623,213 @@ static const char *rfc_update(tcp_conn_t *c, unsigned d, const tcp_seg_t *s, tcp
     return ev;
 }
 
+/* ---- the textbook view (see tcp_state.h) -------------------------------- */
+
+const char *tcp_tb_state_name(unsigned state)
+{
+    return state == TCPS_UNKNOWN ? "UNKNOWN" : tcp_state_name(state);
+}
+
+void tcp_tb_init(tcp_tb_t *t, unsigned hints)
+{
+    memset(t, 0, sizeof *t);
+    t->hints = (uint8_t)hints;
+    t->st[0] = TCPS_CLOSED;
+    t->st[1] = (hints & TB_SILENT_SERVER) ? TCPS_UNKNOWN
+               : (hints & TB_NO_LISTENER) ? TCPS_CLOSED
+                                          : TCPS_LISTEN;
+}
+
+const char *tcp_tb_start_call(const tcp_tb_t *t, unsigned side)
+{
+    if (side == 0)
+        return NULL;
+    if (t->hints & TB_SILENT_SERVER)
+        return "never answered: down, or a firewall dropped the SYN";
+    if (t->hints & TB_NO_LISTENER)
+        return "no socket listens on the port";
+    return "listen()";
+}
+
+/* A RST sent by side d (RFC 793 3.4 "Reset Processing"): the sender is
+ * CLOSED; the receiver too, except a server that came to SYN_RECEIVED
+ * from LISTEN, which returns to LISTEN. */
+static void tb_rst(tcp_tb_t *t, unsigned d, tcp_tb_step_t *out)
+{
+    uint8_t *S = &t->st[d], *R = &t->st[!d];
+    if (d == 1 && !t->syn_known[1] && (*S == TCPS_SYN_RECEIVED || *S == TCPS_CLOSED))
+        out->call[d] = "the kernel answers RST: nothing listens";
+    *S = TCPS_CLOSED;
+    switch (*R) {
+    case TCPS_SYN_SENT:
+        *R = TCPS_CLOSED;
+        out->call[!d] = "connect() fails: ECONNREFUSED";
+        break;
+    case TCPS_SYN_RECEIVED:
+        *R = d == 0 ? TCPS_LISTEN : TCPS_CLOSED;
+        break;
+    case TCPS_LISTEN:
+    case TCPS_CLOSED:
+        break;
+    case TCPS_TIME_WAIT:
+        *R = TCPS_CLOSED;
+        break;
+    default:
+        *R = TCPS_CLOSED;
+        out->call[!d] = "read() fails: ECONNRESET";
+        break;
+    }
+}
+
+/* The ACK field of a segment from side d reaching side r = !d. */
+static void tb_ack(tcp_tb_t *t, unsigned d, bool syn, uint32_t ack, tcp_tb_step_t *out)
+{
+    unsigned r = !d;
+    uint8_t *S = &t->st[d], *R = &t->st[r];
+    bool acks_syn = t->syn_known[r] && sdiff(ack, t->syn_seq[r] + 1) >= 0;
+    bool acks_fin = t->fin_known[r] && sdiff(ack, t->fin_seq[r] + 1) >= 0;
+    switch (*R) {
+    case TCPS_SYN_SENT:
+        /* the SYN-ACK; or any segment acknowledging the SYN (the SYN-ACK
+         * was not captured) */
+        if (acks_syn || (syn && !t->syn_known[r])) {
+            *R = TCPS_ESTABLISHED;
+            out->call[r] = "connect() returns";
+        }
+        break;
+    case TCPS_SYN_RECEIVED:
+        if (acks_syn || !t->syn_known[r]) {
+            *R = TCPS_ESTABLISHED;
+            out->call[r] = r == 1 ? "accept() returns" : "connect() returns";
+        }
+        break;
+    case TCPS_FIN_WAIT_1:
+        if (acks_fin)
+            *R = TCPS_FIN_WAIT_2;
+        break;
+    case TCPS_CLOSING:
+        if (acks_fin)
+            *R = TCPS_TIME_WAIT;
+        break;
+    case TCPS_LAST_ACK:
+        if (acks_fin)
+            *R = TCPS_CLOSED;
+        break;
+    default:
+        break;
+    }
+    /* the sender acknowledging the peer's SYN was past its SYN_SENT (its
+     * SYN-ACK was not captured) */
+    if (*S == TCPS_SYN_SENT && !syn && t->syn_known[r] && sdiff(ack, t->syn_seq[r] + 1) >= 0)
+        *S = TCPS_ESTABLISHED;
+}
+
+/* A FIN sent by side d, then its arrival. */
+static void tb_fin(tcp_tb_t *t, unsigned d, bool ackf, uint32_t ack, uint32_t fseq,
+                   tcp_tb_step_t *out)
+{
+    unsigned r = !d;
+    uint8_t *S = &t->st[d], *R = &t->st[r];
+    if (!t->fin_known[d]) {
+        t->fin_known[d] = true;
+        t->fin_seq[d] = fseq;
+    }
+    bool peer_fin = t->fin_known[r];
+    bool peer_fin_acked = peer_fin && ackf && sdiff(ack, t->fin_seq[r] + 1) >= 0;
+    switch (*S) {
+    case TCPS_SYN_RECEIVED:
+    case TCPS_ESTABLISHED:
+        *S = TCPS_FIN_WAIT_1;
+        out->call[d] = "close()";
+        break;
+    case TCPS_CLOSE_WAIT:
+        /* a FIN not acknowledging the peer's was sent before that one
+         * arrived: the FINs crossed (simultaneous close) */
+        *S = peer_fin && !peer_fin_acked ? TCPS_CLOSING : TCPS_LAST_ACK;
+        out->call[d] = "close()";
+        break;
+    case TCPS_UNKNOWN:
+        *S = peer_fin ? TCPS_LAST_ACK : TCPS_FIN_WAIT_1;
+        out->call[d] = "close()";
+        break;
+    default:
+        break; /* a repeated FIN: no new step */
+    }
+    switch (*R) {
+    case TCPS_SYN_RECEIVED:
+    case TCPS_ESTABLISHED:
+        *R = TCPS_CLOSE_WAIT;
+        break;
+    case TCPS_FIN_WAIT_1:
+        *R = TCPS_CLOSING;
+        break;
+    case TCPS_FIN_WAIT_2:
+        *R = TCPS_TIME_WAIT;
+        break;
+    case TCPS_UNKNOWN:
+        if (t->fin_known[r])
+            return;
+        *R = TCPS_CLOSE_WAIT;
+        break;
+    default:
+        return;
+    }
+    out->call[r] = "read() returns 0";
+}
+
+void tcp_tb_update(tcp_tb_t *t, unsigned dir, uint16_t flags, uint32_t seq, uint32_t ack,
+                   uint32_t len, tcp_tb_step_t *out)
+{
+    unsigned d = dir & 1u, r = !d;
+    bool syn = flags & TCPF_SYN, ackf = flags & TCPF_ACK, fin = flags & TCPF_FIN;
+    out->call[0] = out->call[1] = NULL;
+    out->via[0] = out->via[1] = TCPS_NONE;
+    if (!t->started) {
+        t->started = true;
+        if (!syn) {
+            /* first seen mid-stream: nothing says what the states were */
+            t->st[0] = t->st[1] = TCPS_UNKNOWN;
+        } else if (ackf && d == 1) {
+            t->st[0] = TCPS_SYN_SENT; /* the SYN-ACK says: its SYN was not captured */
+        }
+    }
+    out->before[0] = t->st[0];
+    out->before[1] = t->st[1];
+    uint8_t *S = &t->st[d], *R = &t->st[r];
+    if (flags & TCPF_RST) {
+        tb_rst(t, d, out);
+    } else {
+        if (syn) {
+            if (!t->syn_known[d]) {
+                t->syn_known[d] = true;
+                t->syn_seq[d] = seq;
+            }
+            if (!ackf) {
+                if (*S == TCPS_CLOSED) {
+                    *S = TCPS_SYN_SENT;
+                    out->call[d] = "connect()";
+                }
+                if (*R == TCPS_LISTEN || *R == TCPS_SYN_SENT)
+                    *R = TCPS_SYN_RECEIVED; /* SYN_SENT: a simultaneous open */
+            } else if (*S == TCPS_LISTEN || *S == TCPS_UNKNOWN) {
+                *S = TCPS_SYN_RECEIVED; /* the SYN it answers was not captured */
+            }
+        }
+        if (ackf)
+            tb_ack(t, d, syn, ack, out);
+        uint8_t mid[2] = {t->st[0], t->st[1]};
+        if (fin)
+            tb_fin(t, d, ackf, ack, seq + len + (syn ? 1u : 0u), out);
+        for (unsigned k = 0; k < 2; k++)
+            if (mid[k] != out->before[k] && mid[k] != t->st[k])
+                out->via[k] = mid[k];
+    }
+    if (t->hints & TB_SILENT_SERVER)
+        t->st[1] = TCPS_UNKNOWN;
+    out->after[0] = t->st[0];
+    out->after[1] = t->st[1];
+}
+
 /* ---- the interface ---------------------------------------------------- */
 
 void tcp_conn_init(tcp_conn_t *c, bool flipped)
@@ -634,6 +841,7 @@ void tcp_conn_init(tcp_conn_t *c, bool flipped)
         c->ep[i].reasm = c->ep[i].trim = 1; /* offset 1: the first data byte */
     if (flipped)
         hist_add(c, 0, '^');
+    tcp_tb_init(&c->tb, 0);
 }
 
 void tcp_conn_update(tcp_conn_t *c, const tcp_seg_t *s, tcp_result_t *out)
@@ -651,6 +859,7 @@ void tcp_conn_update(tcp_conn_t *c, const tcp_seg_t *s, tcp_result_t *out)
         hist_scaled(c, d, &e->n_bad_csum, 'C');
     out->analysis = ws_analyze(c, d, s);
     out->event = rfc_update(c, d, s, out);
+    tcp_tb_update(&c->tb, d, s->flags, s->seq, s->ack, s->len, &out->tb);
     z_update(c, d, s);
     if (!out->event && (out->analysis & TA_RETRANSMISSION))
         out->event = tcp_ev_retransmission;

@@ -132,6 +132,65 @@ typedef struct tcp_endpoint {
     int64_t reasm, trim, blk_lo, blk_hi;
 } tcp_endpoint_t;
 
+/* ---- the textbook view ------------------------------------------------
+ * Both endpoints' RFC 793 states as a textbook draws them (RFC 793
+ * figure 6, RFC 9293 3.3.2): a state changes on receipt as well as on
+ * sending, and a segment is taken to arrive when it is captured.  The
+ * server is in LISTEN before the first SYN and in SYN_RECEIVED once it
+ * arrives; the client is ESTABLISHED once the SYN-ACK arrives, the server
+ * once the final ACK does; a FIN's receiver is in CLOSE_WAIT once it
+ * arrives, the active closer in FIN_WAIT_2 once its FIN is acknowledged.
+ * This is what JSON's peer_state, the one-line view's note and the
+ * --flow ladder show; the sender's `state` (tcp_conn_t above) keeps its
+ * own, wire-side rules.  Side 0 is the client (originator), 1 the server. */
+
+/* A state not known: the flow was first seen mid-stream (no SYN), or the
+ * ladder knows that the server never answered. */
+#define TCPS_UNKNOWN 0xfe
+
+/* What the ladder knows from the whole connection (look-ahead): a
+ * single-pass view (JSON, the one-line view) cannot know these. */
+enum tcp_tb_hint {
+    TB_NO_LISTENER = 1,   /* the server answered the SYN with a RST: nothing
+                             listened, so it stays CLOSED */
+    TB_SILENT_SERVER = 2, /* the server never sent a segment: its state is
+                             not known */
+};
+
+typedef struct tcp_tb {
+    uint8_t st[2];           /* 0 client, 1 server: TCPS_* or TCPS_UNKNOWN */
+    uint8_t hints;           /* TB_* */
+    bool started;
+    bool syn_known[2], fin_known[2];
+    uint32_t syn_seq[2], fin_seq[2];
+} tcp_tb_t;
+
+/* What one segment did in the textbook view, per side (0 client, 1
+ * server): the states before and after, and the socket call the segment
+ * implies there ("connect()", "accept() returns", "close()", "read()
+ * returns 0", ...; static strings, NULL for none). */
+typedef struct tcp_tb_step {
+    uint8_t before[2], after[2];
+    uint8_t via[2];        /* a state passed on the way (an ACK and a FIN in
+                              one segment: FIN_WAIT_1 -> FIN_WAIT_2 ->
+                              TIME_WAIT), TCPS_NONE if none */
+    const char *call[2];
+} tcp_tb_step_t;
+#define TCPS_NONE 0xff
+
+/* Before the first segment: client CLOSED; server LISTEN (CLOSED with
+ * TB_NO_LISTENER, unknown with TB_SILENT_SERVER). */
+void tcp_tb_init(tcp_tb_t *t, unsigned hints);
+/* The segment (flags TCPF_*, raw seq/ack, payload length) sent by side
+ * dir has been sent and has arrived. */
+void tcp_tb_update(tcp_tb_t *t, unsigned dir, uint16_t flags, uint32_t seq, uint32_t ack,
+                   uint32_t len, tcp_tb_step_t *out);
+/* tcp_state_name, and "UNKNOWN" for TCPS_UNKNOWN. */
+const char *tcp_tb_state_name(unsigned state);
+/* The socket call of the start, before any segment: the server's
+ * "listen()" (or why there is none) for side 1, NULL for side 0. */
+const char *tcp_tb_start_call(const tcp_tb_t *t, unsigned side);
+
 #define TCP_HISTORY_MAX 40
 
 typedef struct tcp_conn {
@@ -148,6 +207,7 @@ typedef struct tcp_conn {
     uint8_t teardown_done;   /* bit n: teardown step n reported */
     uint8_t hlen;
     char history[TCP_HISTORY_MAX + 1];
+    tcp_tb_t tb;             /* the textbook view of both sides */
 } tcp_conn_t;
 
 typedef struct tcp_result {
@@ -158,6 +218,7 @@ typedef struct tcp_result {
     uint16_t analysis;     /* TA_* bits */
     int64_t rtt_ns;        /* the handshake RTT when this segment completed
                               the handshake, else -1 */
+    tcp_tb_step_t tb;      /* the textbook view: both sides' states */
 } tcp_result_t;
 
 /* Start a connection.  `flipped` says the first segment seen was sent by

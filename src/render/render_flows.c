@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "dissector.h"
+#include "ladder.h"
 #include "render_flows.h"
 
 static const char *proto_name(uint8_t p)
@@ -223,18 +224,9 @@ void flow_table_row(outbuf_t *ob, const flow_widths_t *w, render_ctx_t *rc, cons
 
 /* ---- the ladder --------------------------------------------------------- */
 
-static void put_flags(outbuf_t *ob, uint16_t flags)
-{
-    char letters[8];
-    unsigned n = tcp_flag_letters(flags, letters);
-    if (n)
-        ob_write(ob, letters, n);
-    else
-        ob_puts(ob, "none");
-}
-
 #define LADDER_ARROW 44
 #define LADDER_STATE 13
+#define LADDER_LEFT 22 /* frame and time */
 
 /* Spaces up to column col of a line that began at start (in a scratch
  * buffer: a full one stops, a flushing one is never used here). */
@@ -244,75 +236,147 @@ static void pad_to(outbuf_t *ob, size_t start, size_t col)
         ob_putc(ob, ' ');
 }
 
-static void ladder_line(outbuf_t *ob, const flow_rec_t *r, const flow_ladder_t *L,
-                        const seg_fact_t *s)
+/* "; " between the parts of a row's note. */
+static void note_sep(outbuf_t *l, bool *first)
 {
-    char lbuf[256];
-    outbuf_t l;
-    ob_init(&l, lbuf, sizeof lbuf, -1);
-    ob_puts(&l, "  #");
-    ob_u64(&l, s->frame);
-    pad_to(&l, 0, 10);
-    ob_putc(&l, '+');
-    put_secs6(&l, ts_diff(s->ts_ns, r->first_ts));
-    pad_to(&l, 0, 22);
-    /* the client's state beside its side of the arrows */
-    size_t col = l.len;
-    if (s->dir == 0) {
-        ob_puts(&l, tcp_state_name(s->state_after));
+    ob_puts(l, *first ? "" : "; ");
+    *first = false;
+}
+
+static void ladder_notes(outbuf_t *l, const ladder_row_t *row)
+{
+    static const char *const side[2] = {"client: ", "server: "};
+    bool first = true;
+    if (row->event && row->event != tcp_ev_retransmission) {
+        note_sep(l, &first);
+        ob_puts(l, row->event);
     }
-    pad_to(&l, col, LADDER_STATE + 1);
-    /* the arrow with the segment in it */
-    char abuf[96];
-    outbuf_t a;
-    ob_init(&a, abuf, sizeof abuf, -1);
-    /* sequence numbers relative to each side's first, as Wireshark shows */
-    uint32_t sbase = L->isn_known[s->dir] ? L->isn[s->dir] : 0;
-    uint32_t abase = L->isn_known[s->dir ^ 1] ? L->isn[s->dir ^ 1] : 0;
-    ob_putc(&a, ' ');
-    put_flags(&a, s->flags);
-    ob_puts(&a, " seq ");
-    ob_u64(&a, (uint32_t)(s->seq - sbase));
-    if (s->len) {
-        ob_putc(&a, ':');
-        ob_u64(&a, (uint32_t)(s->seq - sbase + s->len));
-    }
-    if (s->flags & TCPF_ACK) {
-        ob_puts(&a, " ack ");
-        ob_u64(&a, (uint32_t)(s->ack - abase));
-    }
-    ob_putc(&a, ' ');
-    size_t body = a.len < LADDER_ARROW - 4 ? a.len : LADDER_ARROW - 4;
-    size_t dashes = LADDER_ARROW - 2 - body;
-    if (s->dir == 0) {
-        for (size_t i = 0; i < dashes / 2; i++)
-            ob_putc(&l, '-');
-        ob_write(&l, abuf, body);
-        for (size_t i = dashes / 2; i < dashes; i++)
-            ob_putc(&l, '-');
-        ob_puts(&l, "->");
-    } else {
-        ob_puts(&l, "<-");
-        for (size_t i = 0; i < dashes / 2; i++)
-            ob_putc(&l, '-');
-        ob_write(&l, abuf, body);
-        for (size_t i = dashes / 2; i < dashes; i++)
-            ob_putc(&l, '-');
-    }
-    ob_putc(&l, ' ');
-    col = l.len;
-    if (s->dir == 1)
-        ob_puts(&l, tcp_state_name(s->state_after));
-    pad_to(&l, col, LADDER_STATE + 1);
-    if (s->event) {
-        ob_puts(&l, s->event);
+    /* the sender's call first: it is the cause */
+    for (unsigned k = 0; k < 2; k++) {
+        unsigned who = k == 0 ? row->dir : !row->dir;
+        if (row->call[who]) {
+            note_sep(l, &first);
+            ob_puts(l, side[who]);
+            ob_puts(l, row->call[who]);
+        }
+        if (row->via[who] != TCPS_NONE) {
+            note_sep(l, &first);
+            ob_puts(l, side[who]);
+            ob_puts(l, "through ");
+            ob_puts(l, tcp_tb_state_name(row->via[who]));
+            ob_puts(l, " (ACK and FIN in one segment)");
+        }
     }
     for (unsigned b = 0; b < TA_COUNT; b++)
-        if (s->analysis & (1u << b)) {
-            ob_puts(&l, " [");
-            ob_puts(&l, tcp_analysis_name(b));
-            ob_putc(&l, ']');
+        if (row->analysis & (1u << b)) {
+            ob_puts(l, first ? "[" : " [");
+            first = false;
+            ob_puts(l, tcp_analysis_name(b));
+            ob_putc(l, ']');
         }
+}
+
+/* One state column: the state's name, or nothing when it did not move
+ * (a repeated name says nothing new). */
+static void ladder_state(outbuf_t *l, const ladder_row_t *row, unsigned side)
+{
+    size_t col = l->len;
+    if (row->kind == LR_START || row->moved[side])
+        ob_puts(l, tcp_tb_state_name(row->state[side]));
+    pad_to(l, col, LADDER_STATE + 1);
+}
+
+static void ladder_line(outbuf_t *ob, const flow_rec_t *r, const ladder_row_t *row)
+{
+    char lbuf[384];
+    outbuf_t l;
+    ob_init(&l, lbuf, sizeof lbuf, -1);
+    if (row->kind == LR_SKIPPED) {
+        ob_puts(ob, "  ... ");
+        ob_u64(ob, row->skipped);
+        ob_puts(ob, " segments not kept ...\n");
+        return;
+    }
+    if (row->kind == LR_START) {
+        pad_to(&l, 0, LADDER_LEFT);
+        if (r->proto != 6) {
+            return; /* UDP: its note was written above the columns */
+        } else {
+            ladder_state(&l, row, 0);
+            pad_to(&l, 0, LADDER_LEFT + LADDER_STATE + 1 + LADDER_ARROW + 1);
+            ladder_state(&l, row, 1);
+            bool first = true;
+            if (row->call[1]) {
+                note_sep(&l, &first);
+                ob_puts(&l, "server: ");
+                ob_puts(&l, row->call[1]);
+            }
+            if (row->note) {
+                note_sep(&l, &first);
+                ob_puts(&l, row->note);
+            }
+        }
+    } else {
+        /* what stands out gets a '!' in the margin */
+        ob_puts(&l, row->marks ? "! #" : "  #");
+        ob_u64(&l, row->frame);
+        pad_to(&l, 0, 10);
+        ob_putc(&l, '+');
+        put_secs6(&l, ts_diff(row->ts_ns, r->first_ts));
+        pad_to(&l, 0, LADDER_LEFT);
+        ladder_state(&l, row, 0);
+        char abuf[96];
+        outbuf_t a;
+        ob_init(&a, abuf, sizeof abuf, -1);
+        ob_putc(&a, ' ');
+        if (row->kind == LR_DATAGRAM) {
+            ob_puts(&a, "datagram, ");
+            ob_u64(&a, row->len);
+            ob_puts(&a, row->len == 1 ? " byte" : " bytes");
+        } else {
+            ob_puts(&a, row->flags);
+            ob_puts(&a, " seq ");
+            ob_u64(&a, row->seq);
+            if (row->len) {
+                ob_putc(&a, ':');
+                ob_u64(&a, (uint32_t)(row->seq + row->len));
+            }
+            if (row->has_ack) {
+                ob_puts(&a, " ack ");
+                ob_u64(&a, row->ack);
+            }
+            if (row->len) {
+                ob_puts(&a, " len ");
+                ob_u64(&a, row->len);
+            }
+        }
+        ob_putc(&a, ' ');
+        size_t body = a.len < LADDER_ARROW - 4 ? a.len : LADDER_ARROW - 4;
+        size_t dashes = LADDER_ARROW - 2 - body;
+        /* a retransmission is drawn with '=', a reset ends in 'x' */
+        char dash = row->marks & LM_RETRANSMISSION ? '=' : '-';
+        if (row->dir == 0) {
+            for (size_t i = 0; i < dashes / 2; i++)
+                ob_putc(&l, dash);
+            ob_write(&l, abuf, body);
+            for (size_t i = dashes / 2; i < dashes; i++)
+                ob_putc(&l, dash);
+            ob_puts(&l, row->marks & LM_RESET ? "-x" : dash == '=' ? "=>" : "->");
+        } else {
+            ob_puts(&l, row->marks & LM_RESET ? "x-" : dash == '=' ? "<=" : "<-");
+            for (size_t i = 0; i < dashes / 2; i++)
+                ob_putc(&l, dash);
+            ob_write(&l, abuf, body);
+            for (size_t i = dashes / 2; i < dashes; i++)
+                ob_putc(&l, dash);
+        }
+        ob_putc(&l, ' ');
+        if (row->kind == LR_SEGMENT)
+            ladder_state(&l, row, 1);
+        else
+            pad_to(&l, 0, LADDER_LEFT + LADDER_STATE + 1 + LADDER_ARROW + 1 + LADDER_STATE + 1);
+        ladder_notes(&l, row);
+    }
     while (l.len && lbuf[l.len - 1] == ' ')
         l.len--;
     ob_write(ob, lbuf, l.len);
@@ -338,37 +402,38 @@ void render_flow_ladder(outbuf_t *ob, const flow_rec_t *r, const flow_ladder_t *
     ob_puts(ob, ", history ");
     ob_puts(ob, r->history[0] ? r->history : "-");
     ob_putc(ob, '\n');
-    if (r->proto != 6) {
-        ob_puts(ob, "  (a ladder is drawn for TCP flows only: ");
+    if (r->proto != 6 && r->proto != 17) {
+        ob_puts(ob, "  (a ladder is drawn for TCP and UDP flows only: ");
         ob_u64(ob, r->orig_pkts);
         ob_puts(ob, " packets from the client, ");
         ob_u64(ob, r->resp_pkts);
         ob_puts(ob, " from the server)\n");
         return;
     }
-    ob_puts(ob, "  (sequence numbers relative to each side's first)\n");
+    if (r->proto == 6) {
+        ob_puts(ob, "  (both sides' states as a textbook draws them, moving when a segment is sent "
+                    "and when it arrives,\n"
+                    "   written where they change; sequence numbers relative to each side's first;\n"
+                    "   ! marks a retransmission (=>), a reset (x), a zero window or a gap (lost_segment))\n");
+    }
+    ladder_row_t rows[LADDER_MAX_ROWS];
+    size_t n = ladder_rows(L, rows, LADDER_MAX_ROWS);
+    if (r->proto == 17) {
+        ob_puts(ob, "  (");
+        ob_puts(ob, rows[0].note ? rows[0].note : "UDP");
+        ob_puts(ob, ")\n");
+    }
     char hdr[160];
     outbuf_t h;
     ob_init(&h, hdr, sizeof hdr, -1);
     ob_puts(&h, "  frame");
     pad_to(&h, 0, 10);
     ob_puts(&h, "time");
-    pad_to(&h, 0, 22);
+    pad_to(&h, 0, LADDER_LEFT);
     ob_puts(&h, "client");
-    pad_to(&h, 0, 22 + LADDER_STATE + 1 + LADDER_ARROW + 1);
+    pad_to(&h, 0, LADDER_LEFT + LADDER_STATE + 1 + LADDER_ARROW + 1);
     ob_puts(&h, "server\n");
     ob_write(ob, hdr, h.len);
-    for (unsigned i = 0; L && i < L->n; i++) {
-        if (i == FLOW_LADDER_HEAD && L->nsegs > (uint32_t)L->n) {
-            ob_puts(ob, "  ... ");
-            ob_u64(ob, L->nsegs - L->n);
-            ob_puts(ob, " segments not kept ...\n");
-        }
-        /* the tail is a ring: start at its oldest entry */
-        unsigned k = i;
-        if (i >= FLOW_LADDER_HEAD && L->nsegs > FLOW_LADDER_HEAD + FLOW_LADDER_TAIL)
-            k = FLOW_LADDER_HEAD +
-                (unsigned)((L->nsegs - FLOW_LADDER_HEAD + (i - FLOW_LADDER_HEAD)) % FLOW_LADDER_TAIL);
-        ladder_line(ob, r, L, &L->seg[k]);
-    }
+    for (size_t i = 0; i < n; i++)
+        ladder_line(ob, r, &rows[i]);
 }

@@ -118,6 +118,13 @@ void render_json(outbuf_t *ob, const record_t *r)
             ob_puts(ob, ",\"state\":\"");
             ob_puts(ob, tcp_state_name(r->flow.state));
             ob_putc(ob, '"');
+            /* the receiver's textbook state; none when it is not known
+             * (the flow was first seen mid-stream) */
+            if (r->flow.peer_state != TCPS_UNKNOWN) {
+                ob_puts(ob, ",\"peer_state\":\"");
+                ob_puts(ob, tcp_state_name(r->flow.peer_state));
+                ob_putc(ob, '"');
+            }
         }
         if (r->flow.event) {
             ob_puts(ob, ",\"event\":\"");

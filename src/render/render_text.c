@@ -231,8 +231,9 @@ static void put_addr(outbuf_t *ob, const field_t *f)
         ob_ipv6(ob, f->v.b);
 }
 
-/* After a TCP segment: its analysis marks and the step it is in the
- * connection's life, "[handshake 1/3] CLOSED -> SYN_SENT". */
+/* After a TCP segment: its analysis marks, the step it is in the
+ * connection's life and the textbook states that moved,
+ * "[handshake 1/3] client CLOSED -> SYN_SENT, server -> SYN_RECEIVED". */
 static void put_flow_suffix(outbuf_t *ob, const record_t *r)
 {
     if (!r->flow.present || !r->flow.tcp)
@@ -250,11 +251,26 @@ static void put_flow_suffix(outbuf_t *ob, const record_t *r)
         ob_puts(ob, r->flow.event);
         ob_putc(ob, ']');
     }
-    if (r->flow.state != r->flow.state_before) {
+    /* whose textbook state moved: the sender's with where it came from,
+     * then the receiver's, "client ESTABLISHED -> FIN_WAIT_1, server ->
+     * CLOSE_WAIT" */
+    static const char *const role[2] = {"client ", "server "};
+    const rec_flow_t *fl = &r->flow;
+    unsigned snd = fl->dir & 1u, rcv = !snd;
+    bool comma = false;
+    if (fl->tb_after[snd] != fl->tb_before[snd]) {
         ob_putc(ob, ' ');
-        ob_puts(ob, tcp_state_name(r->flow.state_before));
+        ob_puts(ob, role[snd]);
+        ob_puts(ob, tcp_tb_state_name(fl->tb_before[snd]));
         ob_puts(ob, " -> ");
-        ob_puts(ob, tcp_state_name(r->flow.state));
+        ob_puts(ob, tcp_tb_state_name(fl->tb_after[snd]));
+        comma = true;
+    }
+    if (fl->tb_after[rcv] != fl->tb_before[rcv]) {
+        ob_puts(ob, comma ? ", " : " ");
+        ob_puts(ob, role[rcv]);
+        ob_puts(ob, "-> ");
+        ob_puts(ob, tcp_tb_state_name(fl->tb_after[rcv]));
     }
 }
 
@@ -535,12 +551,11 @@ static void put_flow_line(outbuf_t *ob, const record_t *r, const layer_t *tl)
     ob_puts(ob, port_note(fl->resp_port));
     ob_puts(ob, fl->dir == 0 ? "), sent by the client" : "), sent by the server");
     if (fl->tcp) {
-        uint8_t cst = fl->dir == 0 ? fl->state : fl->peer_state;
-        uint8_t sst = fl->dir == 0 ? fl->peer_state : fl->state;
+        /* both as a textbook draws them (the ladder's and the note's view) */
         ob_puts(ob, "; client ");
-        ob_puts(ob, tcp_state_name(cst));
+        ob_puts(ob, tcp_tb_state_name(fl->tb_after[0]));
         ob_puts(ob, ", server ");
-        ob_puts(ob, tcp_state_name(sst));
+        ob_puts(ob, tcp_tb_state_name(fl->tb_after[1]));
         if (fl->event) {
             ob_puts(ob, "; ");
             ob_puts(ob, fl->event);

@@ -282,7 +282,7 @@ static int64_t ts_ns_of(int64_t sec, uint32_t nsec)
 static void feed(tui_t *t, uint64_t seq, const cap_packet_t *pkt)
 {
     record_t *r = t->rec_ix;
-    r->lean = t->dfilter == NULL;
+    r->lean = !tui_filter_needs_fields(t->dfilter);
     r->no_checksums = t->cfg->no_checksums;
     r->frame = seq + 1;
     r->ts_sec = pkt->ts_sec;
@@ -337,8 +337,10 @@ static void index_step(tui_t *t)
 }
 
 /* A filter set after packets were indexed: test them again, a slice at
- * a time (without the flow facts of their moment: the table has moved
- * on). */
+ * a time, replayed through a flow table of their own (the main one has
+ * moved on) so that flow facts are those of each packet's moment.  Once
+ * the replay has caught up, the indexing pass tests new packets with the
+ * main table. */
 static void filter_step(tui_t *t)
 {
     int64_t deadline = now_ms() + TUI_STEP_MS;
@@ -354,9 +356,25 @@ static void filter_step(tui_t *t)
     for (unsigned n = 0; t->fscan < end; n++) {
         if ((n & 15) == 15 && now_ms() >= deadline)
             break;
-        if (tui_dissect(t, t->fscan, t->rec_tmp) && tui_filter_match(t->dfilter, t->rec_tmp, t->flows))
-            shown_push(t, t->fscan);
+        cap_packet_t pkt;
+        if (tui_get_packet(t, t->fscan, &pkt)) {
+            record_t *r = t->rec_tmp;
+            r->lean = false;
+            r->no_checksums = t->cfg->no_checksums;
+            r->frame = t->fscan + 1;
+            r->ts_sec = pkt.ts_sec;
+            r->ts_nsec = pkt.ts_nsec;
+            if (t->fflows)
+                flow_tick(t->fflows, ts_ns_of(pkt.ts_sec, pkt.ts_nsec));
+            engine_dissect(r, pkt.data, pkt.caplen, pkt.len, pkt.linktype, t->fflows ? &t->fhooks : NULL);
+            if (tui_filter_match(t->dfilter, r, t->fflows))
+                shown_push(t, t->fscan);
+        }
         t->fscan++;
+    }
+    if (t->fscan >= end) {
+        flow_table_free(t->fflows);
+        t->fflows = NULL;
     }
     t->dirty = true;
 }
@@ -375,6 +393,8 @@ static void set_filter(tui_t *t, const char *expr)
     if (!*expr) {
         tui_filter_free(t->dfilter);
         t->dfilter = NULL;
+        flow_table_free(t->fflows);
+        t->fflows = NULL;
         t->filter_text[0] = '\0';
         t->nshown = 0;
         t->top = t->cur = tui_first_row(t);
@@ -393,6 +413,14 @@ static void set_filter(tui_t *t, const char *expr)
     snprintf(t->filter_text, sizeof t->filter_text, "%s", expr);
     t->nshown = 0;
     t->fscan = t->live ? (t->slot_n ? t->slots[t->slot_head].seq : t->seq_next) : 0;
+    flow_table_free(t->fflows);
+    t->fflows = NULL;
+    if (t->fscan < (t->live ? t->seq_next : t->nix)) {
+        t->fflows = flow_table_new(t->cfg->max_flows ? t->cfg->max_flows : FLOW_DEFAULT_MAX, 0, err,
+                                   sizeof err);
+        t->fhooks.layer = flow_layer_hook;
+        t->fhooks.ctx = t->fflows;
+    }
     t->top = t->cur = 0;
     t->sel_seq = UINT64_MAX;
     tui_message(t, false, "display filter: %s", expr);
@@ -702,7 +730,7 @@ static int run_file(tui_t *t)
         bool busy = !t->eof || filter_pending(t);
         if (!t->eof)
             index_step(t);
-        else if (filter_pending(t))
+        if (filter_pending(t))
             filter_step(t);
         timeout(busy ? 0 : 250);
         int ch = getch();
@@ -835,6 +863,7 @@ int tui_main(const tui_config_t *cfg)
                 (unsigned long long)t->seq_next, (unsigned long long)t->ring_dropped);
     }
     tui_filter_free(t->dfilter);
+    flow_table_free(t->fflows);
     source_close(&t->src, err, sizeof err);
     flow_table_free(t->flows);
     free(t->ix);

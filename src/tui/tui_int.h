@@ -111,6 +111,11 @@ typedef struct tui {
     uint64_t *shown;
     uint64_t nshown, shown_cap;
     uint64_t fscan;       /* packets tested so far */
+    /* a filter set after packets were indexed: they are replayed through
+     * a table of their own, so that flow facts are those of each packet's
+     * moment (freed when the replay catches up) */
+    flow_table_t *fflows;
+    engine_hooks_t fhooks;
 
     /* the main screen */
     enum view view;
@@ -138,7 +143,7 @@ typedef struct tui {
     int conn_cur, conn_top, conn_sort; /* column; negative: descending */
     bool conns_stale;
     uint32_t ladder_id;
-    int ladder_top;
+    int ladder_top, ladder_left;
     bool stream_hex;
     uint8_t *stream;      /* the stream's bytes, in order of arrival */
     uint8_t *stream_dir;  /* 0 client, 1 server, a byte each */

@@ -122,12 +122,13 @@ void ladder_build(tui_t *t, const flow_rec_t *r)
     set_text(buf, (uint32_t)ob.len);
     flow_table_free(ft);
     t->ladder_top = 0;
+    t->ladder_left = 0;
 }
 
 void ladder_draw(tui_t *t)
 {
     char title[128];
-    snprintf(title, sizeof title, " Ladder of connection %u  (q: back, Up/Down/PgUp/PgDn: scroll)", t->ladder_id);
+    snprintf(title, sizeof title, " Ladder of connection %u  (q: back, arrows: scroll)", t->ladder_id);
     fill_row_title(t, 0, title);
     int h = t->rows - 2;
     if (t->ladder_top > nlines - h)
@@ -146,6 +147,7 @@ void ladder_draw(tui_t *t)
             a = tui_attr(t, C_SERVER);
         else if (k + t->ladder_top < 3)
             a = A_BOLD;
-        put_clipped(1 + k, 0, t->cols, s, a);
+        size_t len = strlen(s);
+        put_clipped(1 + k, 0, t->cols, (size_t)t->ladder_left < len ? s + t->ladder_left : "", a);
     }
 }

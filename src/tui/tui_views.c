@@ -403,6 +403,7 @@ static const char *const help_text[] = {
     "",
     "Ladder and stream:",
     "  Up/Down, PgUp/PgDn, g/G   scroll",
+    "  Left/Right, h/l     ladder: scroll sideways (the notes: socket calls, events)",
     "  x                   stream: text or hex",
     "  q, Esc              back to the connections",
     "",
@@ -538,6 +539,10 @@ bool views_key(tui_t *t, int ch)
             t->stream_top = 0;
         return true;
     case VIEW_LADDER:
+        if (ch == KEY_RIGHT || ch == 'l')
+            t->ladder_left += 16;
+        if ((ch == KEY_LEFT || ch == 'h') && (t->ladder_left -= 16) < 0)
+            t->ladder_left = 0;
         t->ladder_top += d;
         if (t->ladder_top < 0)
             t->ladder_top = 0;
