@@ -72,6 +72,20 @@ keys Tab Tab
 screen_e | grep -aP '^(\x1b\[[0-9;]*m)*00[0-9a-f]0  ' | grep -q $'\x1b\\[7m\\|\x1b\\[[0-9;]*;7m\\|\x1b\\[7;' &&
     ok "bytes pane: the selected field highlighted" || bad "selected field highlighted"
 
+# ---- search and mouse ------------------------------------------------------
+pdata=$("$strata" --no-stats -r "$cap" | grep -n 'GET /data' | head -1 | cut -d: -f1)
+keys '/'
+tm send-keys -t tui 'GET /data' Enter
+sleep 0.3
+screen | grep -qE 'found "GET /data" in packet '"$pdata"' && screen | grep -qE 'L7 Application +HTTP GET /data' &&
+    ok "/ search: packet 8 selected" || bad "/ search" "$(screen | tail -1)"
+# a click (an SGR mouse report: button 1 pressed, then released) on the list's row 2
+tm send-keys -t tui -l $'\e[<0;12;3M\e[<0;12;3m'
+sleep 0.3
+screen | grep -qE 'L4 Transport +TCP Flags \[S\.\]' && ok "mouse click selects packet 2" ||
+    bad "mouse click" "$(screen | sed -n 16,24p)"
+keys g
+
 # ---- help -----------------------------------------------------------------
 keys '?'
 screen | grep -q 'display filter' && ok "? lists the keys" || bad "? help"
@@ -192,6 +206,31 @@ grep -qE '#8 .*CLOSE_WAIT .*<-+ F\. .*FIN_WAIT_1' "$tmp/srvclose" && grep -qE '#
     grep -qE '#10 .*CLOSED +<-' "$tmp/srvclose" &&
     ok "server closes first: FIN_WAIT_1 / CLOSE_WAIT, TIME_WAIT / LAST_ACK, CLOSED" || bad "server-closes ladder" "$(head -16 "$tmp/srvclose")"
 keys q q q
+
+# ---- live, in a network namespace of its own: packets appear as sent ------
+if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null && command -v ping >/dev/null &&
+    unshare -n true 2>/dev/null; then
+    tm kill-session -t tui 2>/dev/null
+    tm new-session -d -s tui -x 120 -y 40 \
+        "unshare -n sh -c 'ip link set lo up; (sleep 1; ping -c 6 -i 0.3 127.0.0.1 >/dev/null) & env TERM=xterm-256color $strata --tui -i lo'; echo STRATA_EXIT=\$?; sleep 60"
+    if wait_for 'ICMP echo request id [0-9]+ seq 1'; then
+        ok "live: the first ping appears"
+        n1=$(screen | grep -c 'ICMP echo re')
+        sleep 1.2
+        n2=$(screen | grep -c 'ICMP echo re')
+        [ "$n2" -gt "$n1" ] && ok "live: more packets appear while they are sent ($n1, then $n2)" ||
+            bad "live: packets appear" "$n1 then $n2"
+        screen | tail -1 | grep -qE '^ lo \| read [0-9]+ \| shown [0-9]+ \| dropped 0' && ok "live: status bar" ||
+            bad "live status bar" "$(screen | tail -1)"
+    else
+        bad "live: packets appear" "$(screen | head -5)"
+    fi
+    keys q
+    sleep 0.3
+    [ "$(alt_on)" = 0 ] && ok "live: q restores the terminal" || bad "live: q"
+else
+    echo "skip live: needs root and unshare"
+fi
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -123,7 +123,7 @@ static const char *proto_name(uint8_t p)
 
 static void conns_draw(tui_t *t)
 {
-    if (t->conns_stale && t->live) {
+    if (t->conns_stale && (t->live || !t->eof)) {
         static int64_t last;
         struct timespec ts;
         clock_gettime(CLOCK_MONOTONIC, &ts);
