@@ -27,6 +27,15 @@ wait_for() {
     return 1
 }
 keys() { tm send-keys -t tui "$@"; sleep 0.3; }
+# nothing on strata's stderr but the live capture's own lines (a
+# sanitizer's report would be there)
+check_stderr() {
+    if grep -qE 'AddressSanitizer|runtime error|LeakSanitizer' "$tmp/stderr" 2>/dev/null; then
+        bad "stderr: a sanitizer report" "$(head -20 "$tmp/stderr")"
+    else
+        ok "stderr: no sanitizer report"
+    fi
+}
 alt_on() { tm display-message -p -t tui '#{alternate_on}'; }
 
 # start strata in a new session; after it ends the pane stays, with its status
@@ -35,7 +44,7 @@ start() { # capture [env...]
     shift
     tm kill-session -t tui 2>/dev/null
     tm new-session -d -s tui -x 120 -y 40 \
-        "env TERM=xterm-256color $* '$strata' --tui -r '$cap'; echo STRATA_EXIT=\$?; sleep 60"
+        "env TERM=xterm-256color $* '$strata' --tui -r '$cap' 2>>'$tmp/stderr'; echo STRATA_EXIT=\$?; sleep 60"
 }
 
 # ---- the packet list ------------------------------------------------------
@@ -171,6 +180,17 @@ pid=$(pgrep -n -f -- "--tui -r $cap" || true)
 sleep 0.4
 [ "$(alt_on)" = 0 ] && screen | grep -q 'STRATA_EXIT=' && ok "SIGTERM: terminal restored" || bad "SIGTERM"
 
+check_stderr
+# a crash signal: the terminal given back, then the signal's own end
+start "$cap"
+wait_for "read $npk" >/dev/null
+pid=$(pgrep -n -f -- "--tui -r $cap" || true)
+[ -n "$pid" ] && kill -SEGV "$pid"
+wait_for 'STRATA_EXIT=' >/dev/null
+[ "$(alt_on)" = 0 ] && screen | grep -qE 'STRATA_EXIT=(139|1)' && ok "SIGSEGV: terminal restored, killed by the signal" ||
+    bad "SIGSEGV" "$(screen | grep -v '^$' | tail -3)"
+: > "$tmp/stderr" # (a sanitizer's report of the SEGV sent above is expected)
+
 # ---- colours degrade --------------------------------------------------------
 start "$cap" NO_COLOR=1
 wait_for "read $npk" >/dev/null
@@ -212,7 +232,7 @@ if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null && command -v ping >/dev/
     unshare -n true 2>/dev/null; then
     tm kill-session -t tui 2>/dev/null
     tm new-session -d -s tui -x 120 -y 40 \
-        "unshare -n sh -c 'ip link set lo up; (sleep 1; ping -c 6 -i 0.3 127.0.0.1 >/dev/null) & env TERM=xterm-256color $strata --tui -i lo'; echo STRATA_EXIT=\$?; sleep 60"
+        "unshare -n sh -c 'ip link set lo up; (sleep 1; ping -c 6 -i 0.3 127.0.0.1 >/dev/null) & env TERM=xterm-256color $strata --tui -i lo 2>>$tmp/stderr'; echo STRATA_EXIT=\$?; sleep 60"
     if wait_for 'ICMP echo request id [0-9]+ seq 1'; then
         ok "live: the first ping appears"
         n1=$(screen | grep -c 'ICMP echo re')
@@ -231,6 +251,8 @@ if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null && command -v ping >/dev/
 else
     echo "skip live: needs root and unshare"
 fi
+
+check_stderr
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

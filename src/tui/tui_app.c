@@ -35,27 +35,33 @@ static void on_stop(int sig)
     tui_stop = 1;
 }
 
-/* A crash: give the terminal back, then die of the same signal. */
+static const int crash_signals[] = {SIGSEGV, SIGABRT, SIGBUS, SIGFPE, SIGILL};
+#define NCRASH (sizeof crash_signals / sizeof crash_signals[0])
+static struct sigaction crash_old[NCRASH];
+
+/* A crash: give the terminal back, then let the signal do what it did
+ * before (die, or a sanitizer's report) by raising it again. */
 static void on_crash(int sig)
 {
     if (curses_on) {
         curses_on = 0;
         endwin();
     }
-    signal(sig, SIG_DFL);
+    for (size_t i = 0; i < NCRASH; i++)
+        if (crash_signals[i] == sig)
+            sigaction(sig, &crash_old[i], NULL);
     raise(sig);
 }
 
 static void install_crash_handlers(void)
 {
-    static const int crash[] = {SIGSEGV, SIGABRT, SIGBUS, SIGFPE, SIGILL};
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_crash;
     sigemptyset(&sa.sa_mask);
-    sa.sa_flags = SA_RESETHAND;
-    for (size_t i = 0; i < sizeof crash / sizeof crash[0]; i++)
-        sigaction(crash[i], &sa, NULL);
+    sa.sa_flags = SA_RESETHAND | SA_NODEFER;
+    for (size_t i = 0; i < NCRASH; i++)
+        sigaction(crash_signals[i], &sa, &crash_old[i]);
 }
 
 static void install_stop_handlers(void)
