@@ -629,7 +629,8 @@ static void status_draw(tui_t *t)
     if (!t->live && !t->eof && t->size > 0)
         snprintf(prog, sizeof prog, " indexing %d%%", (int)(t->ix_bytes * 100 / (uint64_t)t->size));
     if (filter_pending(t))
-        snprintf(prog + strlen(prog), sizeof prog - strlen(prog), " filtering");
+        snprintf(prog + strlen(prog), sizeof prog - strlen(prog), " filtering %d%%",
+                 (int)(t->fscan * 100 / ((t->live ? t->seq_next : t->nix) + 1)));
     uint64_t nread = t->live ? t->seq_next : t->nix;
     uint64_t nshown = t->dfilter ? t->nshown - tui_first_row(t) : nread - tui_first_row(t);
     int n = snprintf(s, sizeof s, " %s | read %llu | shown %llu", t->src.name,

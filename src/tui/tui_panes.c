@@ -369,15 +369,15 @@ static const char *const tcpip_name[8] = {"", "link", "link", "internet", "trans
 static void absent_note(const record_t *r, unsigned osi, char *out, size_t n)
 {
     switch (osi) {
-    case 7: snprintf(out, n, "(no application data)"); break;
-    case 6: snprintf(out, n, "(not in TCP/IP: the application encodes)"); break;
-    case 5: snprintf(out, n, "(not in TCP/IP: the application keeps sessions)"); break;
+    case 7: snprintf(out, n, "(none in this packet)"); break;
+    /* TCP/IP leaves both to the application (RFC 1122 1.1.3) */
+    case 6: snprintf(out, n, "(not in TCP/IP: the app's job)"); break;
+    case 5: snprintf(out, n, "(not in TCP/IP: the app's job)"); break;
     case 4: snprintf(out, n, "(no transport layer)"); break;
     case 3: snprintf(out, n, "(no network layer)"); break;
     case 2: snprintf(out, n, "(no link layer)"); break;
     default:
-        snprintf(out, n, "(the wire: %u bytes, %u captured; below what a capture sees)", r->len,
-                 r->caplen);
+        snprintf(out, n, "(the wire: %u bytes, %u captured)", r->len, r->caplen);
     }
 }
 
@@ -488,6 +488,12 @@ static int field_rows(const tui_t *t, frow_t *rows)
         i++;
     }
     return n;
+}
+
+static int field_rows_count(const tui_t *t)
+{
+    static frow_t rows[MAX_FIELD_ROWS];
+    return field_rows(t, rows);
 }
 
 static void field_value(const record_t *r, const field_t *f, char *out, size_t n)
@@ -659,9 +665,29 @@ static void bytes_draw(tui_t *t)
     }
 }
 
+static int field_rows_count(const tui_t *t);
+
+/* The middle pane as tall as the stack and the fields need (within the
+ * layout's share), the rest to the bytes. */
+static void fit_middle(tui_t *t)
+{
+    if (!t->sel_ok)
+        return;
+    int need = t->nstack > field_rows_count(t) ? t->nstack : field_rows_count(t);
+    need += 1;
+    if (need < 4)
+        need = 4;
+    if (need < t->mid_h) {
+        t->bytes_h += t->mid_h - need;
+        t->mid_h = need;
+        t->bytes_y = t->mid_y + t->mid_h;
+    }
+}
+
 void panes_draw(tui_t *t)
 {
     panes_select(t);
+    fit_middle(t);
     list_draw(t);
     panes_select(t); /* the list may have moved the cursor (live) */
     stack_draw(t);
