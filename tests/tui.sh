@@ -105,7 +105,7 @@ screen | grep -qE '^No\. ' && ok "q leaves the help" || bad "q leaves the help"
 keys c
 screen > "$tmp/conns"
 grep -qE 'Connections \(4\)' "$tmp/conns" && ok "connections: 4" || bad "connections" "$(head -3 "$tmp/conns")"
-grep -qE '^ +1 tcp +10\.99\.0\.1:55672 +10\.99\.0\.2:80 .* SF ' "$tmp/conns" && ok "connection 1: five-tuple, SF" ||
+grep -qE '^ +1 tcp +10\.99\.0\.1:55672 +10\.99\.0\.2:80 +TIME_WAIT +CLOSED +SF +ShADadFf ' "$tmp/conns" && ok "connection 1: five-tuple, both states, SF, history" ||
     bad "connection 1" "$(sed -n 3p "$tmp/conns")"
 grep -q 'client port 55672 dynamic, server port 80 well-known' "$tmp/conns" && ok "port classes" || bad "port classes"
 keys Enter

@@ -68,6 +68,8 @@ typedef struct flow_rec {
     uint8_t end;         /* enum flow_end */
     uint8_t valid;
     uint16_t orig_p, resp_p;
+    uint8_t tb_state[2]; /* TCP: both sides' states as a textbook draws them
+                            (tcp_tb_t), TCPS_UNKNOWN when not known */
     uint32_t tunnel;     /* id of the flow whose packets carried this one
                             (VXLAN, Geneve, Teredo, GTP-U, AYIYA over UDP), or 0 */
     uint32_t analysis[TA_COUNT]; /* segments with each mark */

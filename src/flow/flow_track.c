@@ -53,6 +53,8 @@ static void flow_summary(const flow_t *f, uint8_t end, flow_rec_t *r)
         r->rtt_ns = f->tcp.rtt_ns;
         r->state[0] = f->tcp.ep[0].state;
         r->state[1] = f->tcp.ep[1].state;
+        r->tb_state[0] = f->tcp.tb.started ? f->tcp.tb.st[0] : TCPS_UNKNOWN;
+        r->tb_state[1] = f->tcp.tb.started ? f->tcp.tb.st[1] : TCPS_UNKNOWN;
         memcpy(r->analysis, f->analysis, sizeof r->analysis);
     } else if (f->key.proto == 17) {
         /* Zeek's conn_state for UDP (base/protocols/conn/main.zeek): SF

@@ -63,8 +63,8 @@ static int cmp_conn(const void *pa, const void *pb)
     case CC_PROTO: c = cmp_u64(a->proto, b->proto); break;
     case CC_CLIENT: c = memcmp(a->orig_h, b->orig_h, 16); if (!c) c = cmp_u64(a->orig_p, b->orig_p); break;
     case CC_SERVER: c = memcmp(a->resp_h, b->resp_h, 16); if (!c) c = cmp_u64(a->resp_p, b->resp_p); break;
-    case CC_CSTATE: c = cmp_u64(a->state[0], b->state[0]); break;
-    case CC_SSTATE: c = cmp_u64(a->state[1], b->state[1]); break;
+    case CC_CSTATE: c = cmp_u64(a->tb_state[0], b->tb_state[0]); break;
+    case CC_SSTATE: c = cmp_u64(a->tb_state[1], b->tb_state[1]); break;
     case CC_CONN: c = strcmp(a->conn_state, b->conn_state); break;
     case CC_HIST: c = strcmp(a->history, b->history); break;
     case CC_CPKTS: c = cmp_u64(a->orig_pkts, b->orig_pkts); break;
@@ -121,6 +121,15 @@ static const char *proto_name(uint8_t p)
     }
 }
 
+/* An endpoint's state as a textbook draws it ("-" when not known, or
+ * not TCP). */
+static const char *tb_name(const flow_rec_t *r, unsigned side)
+{
+    if (r->proto != 6 || r->tb_state[side] >= TCPS_COUNT)
+        return "-";
+    return tcp_state_name(r->tb_state[side]);
+}
+
 static void conns_draw(tui_t *t)
 {
     if (t->conns_stale && (t->live || !t->eof)) {
@@ -163,8 +172,7 @@ static void conns_draw(tui_t *t)
         bool tcp = r->proto == 6;
         double dur = (double)(r->last_ts - r->first_ts) / 1e9;
         snprintf(line, sizeof line, "%5u %-5s %-*.*s %-*.*s %-11s %-11s %-6s %-10s %6llu %6llu %8llu %8llu %.3fs",
-                 r->id, proto_name(r->proto), aw, aw, c, aw, aw, s, tcp ? tcp_state_name(r->state[0]) : "-",
-                 tcp ? tcp_state_name(r->state[1]) : "-", r->conn_state, r->history[0] ? r->history : "-",
+                 r->id, proto_name(r->proto), aw, aw, c, aw, aw, s, tb_name(r, 0), tb_name(r, 1), r->conn_state, r->history[0] ? r->history : "-",
                  (unsigned long long)r->orig_pkts, (unsigned long long)r->resp_pkts,
                  (unsigned long long)r->orig_bytes, (unsigned long long)r->resp_bytes, dur);
         int y = 2 + k * 2;
