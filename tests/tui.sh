@@ -84,9 +84,9 @@ screen_e | grep -aP '^(\x1b\[[0-9;]*m)*00[0-9a-f]0  ' | grep -q $'\x1b\\[7m\\|\x
 # ---- search and mouse ------------------------------------------------------
 pdata=$("$strata" --no-stats -r "$cap" | grep -n 'GET /data' | head -1 | cut -d: -f1)
 keys '/'
-tm send-keys -t tui 'GET /data' Enter
+tm send-keys -t tui 'get /DATA' Enter
 sleep 0.3
-screen | grep -qE 'found "GET /data" in packet '"$pdata"' && screen | grep -qE 'L7 Application +HTTP GET /data' &&
+screen | grep -qE 'found "get /DATA" in packet '"$pdata"' && screen | grep -qE 'L7 Application +HTTP GET /data' &&
     ok "/ search: packet 8 selected" || bad "/ search" "$(screen | tail -1)"
 # a click (an SGR mouse report: button 1 pressed, then released) on the list's row 2
 tm send-keys -t tui -l $'\e[<0;12;3M\e[<0;12;3m'
