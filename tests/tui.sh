@@ -207,6 +207,25 @@ grep -qE $'\x1b\\[3[0-7]m' "$tmp/eight" && ! grep -q $'\x1b\\[38;5;' "$tmp/eight
     bad "8 colours"
 keys q
 
+# ---- pcapng with several interfaces: every packet read again from its offset
+ng=$root/captures/multi-if.pcapng
+nng=$("$strata" --no-stats -r "$ng" | wc -l)
+start "$ng"
+if wait_for "read $nng \\| shown $nng"; then
+    good=0
+    screen > "$tmp/ng"
+    mapfile -t lines < <("$strata" --no-stats -t -r "$ng" | head -n 30)
+    for line in "${lines[@]}"; do
+        info=${line#IP * > *: }
+        info=${info#IP6 * > *: }
+        grep -qF -- "${info:0:30}" "$tmp/ng" && good=$((good + 1))
+    done
+    [ "$good" -eq "$nng" ] && ok "pcapng: all $nng rows as the one-line view has them" || bad "pcapng rows" "$good of $nng"
+else
+    bad "pcapng: read $nng" "$(screen | tail -1)"
+fi
+keys q
+
 # ---- the ladders of a refused connection and one the server closes ---------
 start "$root/captures/tcp-refused.pcap"
 wait_for "read 2" >/dev/null
