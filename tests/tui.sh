@@ -226,6 +226,19 @@ else
 fi
 keys q
 
+# ---- a capture cut off: the packets before the cut, and why it stopped
+head -c 3000 "$cap" > "$tmp/cut.pcap"
+start "$tmp/cut.pcap"
+if wait_for 'read 9 \| shown 9'; then
+    keys G
+    screen | tail -1 | grep -q 'stopped: capture cut off in the middle of packet 10' &&
+        screen | grep -qE '^9 +0\.000' && ok "a cut capture: 9 packets and the reason in the status bar" ||
+        bad "cut capture" "$(screen | tail -1)"
+else
+    bad "cut capture" "$(screen | tail -1)"
+fi
+keys q
+
 # ---- the ladders of a refused connection and one the server closes ---------
 start "$root/captures/tcp-refused.pcap"
 wait_for "read 2" >/dev/null

@@ -324,6 +324,7 @@ static void index_step(tui_t *t)
         }
         if (r == CAP_ERROR) {
             tui_message(t, true, "%s: %s (the packets before it are shown)", t->src.name, err);
+            snprintf(t->index_err, sizeof t->index_err, "%s", err);
             t->eof = true;
             break;
         }
@@ -614,7 +615,7 @@ static void status_draw(tui_t *t)
     attr_t bar = tui_attr(t, C_BAR);
     attrset(bar);
     mvhline(y, 0, ' ', t->cols);
-    char s[512];
+    char s[1536];
     if (prompt_kind != PR_NONE) {
         snprintf(s, sizeof s, "%s%s", prompt_kind == PR_FILTER ? "display filter: " : "search: ", prompt_buf);
         put_clipped(y, 0, t->cols, s, bar);
@@ -641,6 +642,8 @@ static void status_draw(tui_t *t)
     if (t->dfilter)
         n += snprintf(s + n, sizeof s - (size_t)n, " | filter: %s", t->filter_text);
     n += snprintf(s + n, sizeof s - (size_t)n, "%s |", prog);
+    if (t->index_err[0] && !t->message[0])
+        n += snprintf(s + n, sizeof s - (size_t)n, " stopped: %s |", t->index_err);
     if (t->message[0])
         snprintf(s + n, sizeof s - (size_t)n, " %s", t->message);
     else

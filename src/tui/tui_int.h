@@ -155,6 +155,7 @@ typedef struct tui {
     char message[512];
     bool message_err;
     char search[TUI_PROMPT];
+    char index_err[512];  /* why indexing stopped early (kept in the status bar) */
 
     bool color;           /* colours in use */
     int ncolors;
