@@ -108,6 +108,13 @@ void flow_table_absolute_seq(flow_table_t *ft, bool on);
  * ports); acts on ipv4 (fragments), tcp, udp, icmp and icmpv6 layers
  * (see engine.h). */
 void flow_layer_hook(void *ft, record_t *r, dctx_t *x, layer_t *l);
+/* An engine hook that changes nothing: for a packet dissected again
+ * after the table has seen it (the TUI shows packets that way), the
+ * relative TCP sequence numbers of its flow, if the flow is still in the
+ * table (tcpdump's bases: the first segment with ACK of the connection);
+ * no event, no state change, no analysis (those belong to the moment the
+ * packet was first tracked). */
+void flow_peek_hook(void *ft, record_t *r, dctx_t *x, layer_t *l);
 /* Before each packet (required): expire idle flows against the packet's
  * time and start the packet's bookkeeping. */
 void flow_tick(flow_table_t *ft, int64_t now_ns);

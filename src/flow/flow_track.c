@@ -514,6 +514,39 @@ static void track_icmp(flow_table_t *ft, const dctx_t *x, bool v6)
     flow_touch(ft, i, TC_OTHER);
 }
 
+void flow_peek_hook(void *ctx, record_t *r, dctx_t *x, layer_t *l)
+{
+    const flow_table_t *ft = ctx;
+    if (l->proto != &dissector_tcp || l->status != LS_OK || ft->absolute_seq)
+        return;
+    uint8_t src[16], dst[16], family;
+    const l4_facts_t *t = &x->l4;
+    if (!get_addrs(x, src, dst, &family) || !t->ports)
+        return;
+    /* tcpdump prints the segment that sets the bases (the first with
+     * ACK, a SYN-ACK) and those without ACK with absolute numbers */
+    if (!(t->flags & TCPF_ACK) || (t->flags & TCPF_SYN))
+        return;
+    flow_key_t k;
+    bool sender_is_a;
+    make_key(&k, 6, family, src, t->sport, dst, t->dport, &sender_is_a);
+    int32_t i = flow_lookup(ft, &k, flow_key_hash(&k));
+    if (i < 0 || !ft->flows[i].td_known)
+        return;
+    const flow_t *f = &ft->flows[i];
+    unsigned d = sender_is_a == f->orig_is_a ? 0 : 1;
+    r->flow.present = true;
+    r->flow.tcp = true;
+    r->flow.dir = (uint8_t)d;
+    r->flow.id = f->id;
+    r->flow.state = r->flow.state_before = f->tcp.ep[d].state;
+    r->flow.rel = true;
+    r->flow.rel_layer = (uint8_t)(l - r->layers);
+    r->flow.rel_seq = t->seq - f->td_base[d];
+    r->flow.rel_ack = t->ack - f->td_base[d ^ 1];
+    r->flow.rel_sack_base = f->td_base[d ^ 1];
+}
+
 void flow_layer_hook(void *ctx, record_t *r, dctx_t *x, layer_t *l)
 {
     flow_table_t *ft = ctx;

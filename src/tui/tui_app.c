@@ -240,7 +240,7 @@ bool tui_dissect(tui_t *t, uint64_t seq, record_t *r)
     r->frame = seq + 1;
     r->ts_sec = pkt.ts_sec;
     r->ts_nsec = pkt.ts_nsec;
-    engine_dissect(r, pkt.data, pkt.caplen, pkt.len, pkt.linktype, NULL);
+    engine_dissect(r, pkt.data, pkt.caplen, pkt.len, pkt.linktype, &t->peek);
     return true;
 }
 
@@ -819,6 +819,8 @@ int tui_main(const tui_config_t *cfg)
     }
     t->hooks.layer = flow_layer_hook;
     t->hooks.ctx = t->flows;
+    t->peek.layer = flow_peek_hook;
+    t->peek.ctx = t->flows;
     if (t->live) {
         t->nslots_cap = cfg->ring ? cfg->ring : TUI_LIVE_RING;
         t->slots = calloc(t->nslots_cap, sizeof *t->slots);

@@ -80,6 +80,7 @@ typedef struct tui {
     bool seekable;
     flow_table_t *flows;
     engine_hooks_t hooks;
+    engine_hooks_t peek;  /* packets shown: flow_peek_hook (relative numbers) */
     record_t *rec_ix;    /* the indexing pass */
     record_t *rec_sel;   /* the selected packet */
     record_t *rec_tmp;   /* rows, searches, streams */

@@ -282,7 +282,7 @@ void panes_select(tui_t *t)
     r->frame = seq + 1;
     r->ts_sec = pkt.ts_sec;
     r->ts_nsec = pkt.ts_nsec;
-    engine_dissect(r, t->sel_buf, pkt.caplen, pkt.len, pkt.linktype, NULL);
+    engine_dissect(r, t->sel_buf, pkt.caplen, pkt.len, pkt.linktype, &t->peek);
     t->sel_ok = true;
     stack_build(t);
     memset(t->collapsed, 0, sizeof t->collapsed);
