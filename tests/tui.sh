@@ -57,7 +57,7 @@ screen > "$tmp/list"
 grep -qE '^No\. +Time +Source +Destination +Proto +Len +Info' "$tmp/list" && ok "list header" || bad "list header" "$(head -1 "$tmp/list")"
 grep -qE '^1 +0\.000000 +10\.99\.0\.1 +10\.99\.0\.2 +TCP +74 +TCP Flags \[S\]' "$tmp/list" && ok "row 1: the SYN" ||
     bad "row 1" "$(sed -n 2p "$tmp/list")"
-grep -qE '^4 +0\.000[0-9]+ +10\.99\.0\.1 +10\.99\.0\.2 +HTTP +145 +TCP Flags \[P\.\], seq' "$tmp/list" && ok "row 4: HTTP, its one-line view" ||
+grep -qE '^4 +0\.000[0-9]+ +10\.99\.0\.1 +10\.99\.0\.2 +HTTP +145 +TCP Flags \[P\.\], seq 1:80, ack 1,' "$tmp/list" && ok "row 4: HTTP, its one-line view with relative numbers" ||
     bad "row 4" "$(sed -n 5p "$tmp/list")"
 
 # ---- a packet's stack and bytes -------------------------------------------
