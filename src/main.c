@@ -513,7 +513,7 @@ static int end_of_run(struct run *run)
         else if (!run->show)
             fprintf(stderr, "%llu packet%s written\n", (unsigned long long)run->handled,
                     run->handled == 1 ? "" : "s");
-        else if (run->dfilter && run->src.save && !run->print)
+        else if (run->dfilter && o->live.write_file && !run->print)
             fprintf(stderr, "%llu packet%s written\n", (unsigned long long)run->st.shown,
                     run->st.shown == 1 ? "" : "s");
     }

@@ -285,6 +285,57 @@ if "$strata" --no-stats -r "$root/captures/tcp-client-closes.pcap" --flow 1 |
 else
     bad "--flow: socket calls named"
 fi
+# -Y: the display filter (counts as tshark -Y gives them; the differential
+# test filter-vs-tshark.sh checks many more against tshark itself)
+http=$root/captures/http.pcap dnsu=$root/captures/dns-udp.pcap
+ycount() { # CAPTURE EXPR [OPTION...]: packets shown
+    local c=$1 e=$2
+    shift 2
+    "$strata" --no-stats --json -r "$c" -Y "$e" "$@" | wc -l
+}
+for t in "$http|tcp|47" "$http|http|10" "$http|tcp.port == 80 and tcp.flags.syn == 1|8" \
+         "$http|frame.len > 100|13" "$http|ip.addr == 10.99.0.0/24 && !http|37" "$http|udp|0" \
+         "$http|http.request.method == \"GET\"|4" "$http|osi == 7|13" \
+         "$dnsu|dns|12" "$dnsu|dns.flags.response == 1|6" "$dnsu|dns.qry.type == 28|2" \
+         "$dnsu|dns.qry.name contains \"strata\"|12" "$dnsu|dns.qry.name matches \"^www\\\\.\"|4" \
+         "$dnsu|dns.resp.name == \"www.strata.test\"|3"; do
+    IFS='|' read -r c e want <<<"$t"
+    n=$(ycount "$c" "$e")
+    [ "$n" -eq "$want" ] && ok "-Y '$e' on $(basename "$c"): $n" || bad "-Y '$e' on $(basename "$c")" "got $n, want $want"
+done
+n_y=$(ycount "$http" 'tcp.flags.syn == 1') n_n=$(ycount "$http" 'not tcp.flags.syn == 1')
+[ $((n_y + n_n)) -eq 47 ] && ok "-Y: x + not x = all" || bad "-Y: x + not x" "$n_y + $n_n"
+# every output mode shows the same packets: count each mode's packet lines
+want=10
+for m in "" "-v" "-x" "-X" "-XX" "-A" "-e" "-q" "-tttt"; do
+    # shellcheck disable=SC2086
+    n=$("$strata" --no-stats --color=never -r "$http" -Y http $m | grep -cE '^(frame [0-9]+:|[0-9]{2}:|[0-9]{4}-)')
+    [ "$n" -eq "$want" ] && ok "-Y http ${m:-(one-line)}: $n packets" || bad "-Y http $m" "got $n, want $want"
+done
+# -w writes what the filter lets through (as tshark -Y -w)
+out=$("$strata" -r "$http" -Y http -w "$tmp/y.pcap" 2>&1 >/dev/null)
+n=$("$strata" --no-stats -r "$tmp/y.pcap" | wc -l)
+[ "$n" -eq 10 ] && echo "$out" | grep -q '^10 packets written$' && echo "$out" | grep -q '^47 packets read (10 shown)' \
+    && ok "-Y http -w: 10 packets written" || bad "-Y -w" "read back $n: $out"
+# the flows are all tracked: --flows and --flows-only say the same with -Y
+a=$("$strata" --no-stats -r "$http" --flows-only) b=$("$strata" --no-stats -r "$http" --flows-only -Y 'tcp.port == 1')
+[ "$a" = "$b" ] && ok "-Y leaves the flow summary whole" || bad "-Y changed --flows-only"
+# flow facts
+n=$(ycount "$http" 'tcp.state == SYN_SENT')
+[ "$n" -eq 4 ] && ok "-Y tcp.state == SYN_SENT: 4" || bad "-Y tcp.state == SYN_SENT" "got $n"
+n=$(ycount "$root/captures/tcp-refused.pcap" 'flow.conn_state == "REJ"')
+[ "$n" -ge 1 ] && ok "-Y flow.conn_state == \"REJ\": $n" || bad "-Y flow.conn_state == REJ" "got $n"
+n=$(ycount "$http" 'flow.id == 2 and flow.dir == "resp"')
+[ "$n" -eq 5 ] && ok "-Y flow.id == 2 and flow.dir == resp: 5" || bad "-Y flow.id/dir" "got $n"
+# a filter that does not compile: the column, the expression, a caret; exit 2
+out=$("$strata" -r "$http" -Y 'tcp.port ==' 2>&1 >/dev/null); rc=$?
+exp=$(printf '%s\n' "strata: -Y: column 12: expected a value after '=='" "  tcp.port ==" "             ^")
+[ $rc -eq 2 ] && [ "$out" = "$exp" ] && ok "-Y error with its column" || bad "-Y error" "rc=$rc: $out"
+out=$("$strata" -r "$http" -Y 'dns or tcp.prot == 80' 2>&1 >/dev/null); rc=$?
+[ $rc -eq 2 ] && echo "$out" | head -1 | grep -qx "strata: -Y: column 8: unknown field 'tcp.prot'" \
+    && ok "-Y unknown field: $(echo "$out" | head -1)" || bad "-Y unknown field" "rc=$rc: $out"
+out=$("$strata" -r "$http" -Y 2>&1); rc=$?
+[ $rc -eq 2 ] && ok "-Y without an expression refused" || bad "-Y alone" "rc=$rc: $out"
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -13,7 +13,9 @@ trap 'rm -rf "$tmp"' EXIT
 total=$("$strata" --no-stats -r "$cap" | wc -l)
 pass=0 fail=0
 for mode in "" "-v" "--json" "-x --color=always" "-tttt -q" "-e" "-X --color=always" "-XX -v" \
-            "-A" "-ttt -AA" "-ttttt -e -l"; do
+            "-A" "-ttt -AA" "-ttttt -e -l" "-Y tcp.port==80&&!(tcp.len<1)" \
+            "-v -Y http.request.method==GET||ip.addr==10.0.0.0/8" \
+            "--json -Y not(osi==7)&&tcp.state!=ESTABLISHED" "-q -Y tcp.flags.syn"; do
     # shellcheck disable=SC2086
     CALLCOUNT_OUT=$tmp/few LD_PRELOAD=$shim "$strata" --no-stats $mode -c 2 -r "$cap" >/dev/null 2>&1
     # shellcheck disable=SC2086

@@ -31,7 +31,11 @@ struct flow_table;
 dfilter_t *dfilter_compile(const char *expr, char *err, size_t errlen, int *errcol);
 /* Does the dissected record match?  ft may be NULL (then flow facts other
  * than those in r->flow are false: flow.conn_state needs the table, and
- * the table only knows it for the packet it has just tracked). */
+ * the table only knows it for the packet it has just tracked).  The flow
+ * facts (tcp.state, flow.id, ...) come from r->flow, which only the flow
+ * tracker fills: a packet re-dissected without it has none.  On a lean
+ * record (r->lean) every field test is false: see dfilter_needs_fields.
+ * Allocates nothing, prints nothing (but `matches` calls regexec). */
 bool dfilter_match(const dfilter_t *f, const record_t *r, const struct flow_table *ft);
 void dfilter_free(dfilter_t *f);
 /* Does the filter need field values (so a lean record will not do)? */

@@ -7,11 +7,13 @@
  *   unary   := ("not" | "!") unary | primary
  *   primary := "(" expr ")" | NAME [ CMP value | "in" "{" value... "}" ]
  *   CMP     := == != < <= > >= eq ne lt le gt ge contains matches ~
+ *              === !== (all_eq any_ne), any_eq all_ne (== and !=)
  */
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,7 +81,8 @@ static const struct {
     {"in", T_IN, 0},             {"eq", T_CMP, OP_EQ},      {"ne", T_CMP, OP_NE},
     {"lt", T_CMP, OP_LT},        {"le", T_CMP, OP_LE},      {"gt", T_CMP, OP_GT},
     {"ge", T_CMP, OP_GE},        {"contains", T_CMP, OP_CONTAINS},
-    {"matches", T_CMP, OP_MATCHES},
+    {"matches", T_CMP, OP_MATCHES}, {"all_eq", T_CMP, OP_ALL_EQ}, {"any_eq", T_CMP, OP_EQ},
+    {"all_ne", T_CMP, OP_NE},        {"any_ne", T_CMP, OP_ANY_NE},
 };
 
 static void next(parser_t *p)
@@ -98,6 +101,7 @@ static void next(parser_t *p)
         const char *txt;
         int kind, op;
     } punct[] = {
+        {"===", T_CMP, OP_ALL_EQ}, {"!==", T_CMP, OP_ANY_NE},
         {"==", T_CMP, OP_EQ}, {"!=", T_CMP, OP_NE}, {"<=", T_CMP, OP_LE}, {">=", T_CMP, OP_GE},
         {"&&", T_AND, 0},     {"||", T_OR, 0},      {"<", T_CMP, OP_LT},  {">", T_CMP, OP_GT},
         {"~", T_CMP, OP_MATCHES}, {"!", T_NOT, 0},  {"(", T_LP, 0},       {")", T_RP, 0},
@@ -292,8 +296,10 @@ static const char *type_name(unsigned type)
 
 /* ---- constants ---------------------------------------------------------- */
 
-/* A string literal's bytes: \" \\ \n \t \r \xHH decoded. */
-static char *decode_string(const char *s, size_t len, size_t *out_len)
+/* A string literal's bytes: \" \\ \n \t \r \xHH decoded (as Wireshark:
+ * another escape is an error, so that "\." in a regex is not silently
+ * "."; *bad is then its offset).  NULL when out of memory or bad. */
+static char *decode_string(const char *s, size_t len, size_t *out_len, size_t *bad)
 {
     char *o = malloc(len + 1);
     if (!o)
@@ -314,6 +320,10 @@ static char *decode_string(const char *s, size_t len, size_t *out_len)
                 char hex[3] = {s[i + 1], s[i + 2], 0};
                 c = (char)strtoul(hex, NULL, 16);
                 i += 2;
+            } else if (c != '\\' && c != '"' && c != '\'') {
+                *bad = i - 1;
+                free(o);
+                return NULL;
             }
         }
         o[n++] = c;
@@ -403,11 +413,18 @@ static bool named_number(uint8_t kind, const char *s, uint64_t *out)
 static bool parse_const(parser_t *p, const token_t *t, const char *name, const fref_t *ref,
                         int op, fconst_t *c)
 {
-    size_t slen;
-    char *txt = t->kind == T_STRING ? decode_string(p->s + t->pos + 1, t->len - 2, &slen)
-                                    : decode_string(p->s + t->pos, t->len, &slen);
+    size_t slen, bad = SIZE_MAX;
+    size_t start = t->kind == T_STRING ? t->pos + 1 : t->pos;
+    size_t len = t->kind == T_STRING ? t->len - 2 : t->len;
+    char *txt = t->kind == T_STRING ? decode_string(p->s + start, len, &slen, &bad)
+                                    : strndup(p->s + start, len);
+    slen = t->kind == T_STRING ? slen : len;
     if (!txt) {
-        fail(p, t->pos, "out of memory");
+        if (bad != SIZE_MAX)
+            fail(p, start + bad, "'\\%c' is not an escape a string knows (\\\\ for a backslash)",
+                 p->s[start + bad + 1]);
+        else
+            fail(p, t->pos, "out of memory");
         return false;
     }
     bool ok = false;
@@ -501,8 +518,9 @@ static const char *op_text(int op)
 {
     static const char *const t[] = {[OP_EQ] = "==", [OP_NE] = "!=", [OP_LT] = "<",
                                     [OP_LE] = "<=", [OP_GT] = ">", [OP_GE] = ">=",
-                                    [OP_CONTAINS] = "contains", [OP_MATCHES] = "matches"};
-    return op > 0 && op <= OP_MATCHES ? t[op] : "in";
+                                    [OP_CONTAINS] = "contains", [OP_MATCHES] = "matches",
+                                    [OP_RANGE] = "in", [OP_ALL_EQ] = "===", [OP_ANY_NE] = "!=="};
+    return op > 0 && op <= OP_ANY_NE ? t[op] : "in";
 }
 
 /* One comparison of field ref with the value at the current token. */

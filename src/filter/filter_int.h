@@ -46,6 +46,8 @@ enum fop {
     OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE,
     OP_CONTAINS, OP_MATCHES,
     OP_RANGE,  /* in {lo..hi}: lo <= v <= hi */
+    OP_ALL_EQ, /* === (all_eq): present, and every occurrence equals */
+    OP_ANY_NE, /* !== (any_ne): some occurrence differs */
 };
 
 /* The constant a value is compared with, parsed for the field's type. */

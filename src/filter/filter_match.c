@@ -10,8 +10,10 @@
 #include "filter_int.h"
 #include "flow.h"
 
-/* For test(): any occurrence at all, whatever its value. */
+/* For test(): any occurrence at all, whatever its value; one that does
+ * not equal the constant. */
 #define OP_PRESENT 255
+#define OP_NOT_EQ 254
 
 /* One occurrence of a value. */
 typedef struct fval {
@@ -63,6 +65,7 @@ static bool test(const fnode_t *n, int op, const fval_t *v)
 {
     switch (op) {
     case OP_PRESENT: return true;
+    case OP_NOT_EQ: return !test(n, OP_EQ, v);
     case OP_EXISTS: return n->ref.type == FT_BOOL ? v->u != 0 : true;
     case OP_EQ:
         if (n->ref.type == FT_IPV4 || n->ref.type == FT_IPV6)
@@ -90,6 +93,16 @@ static void field_value(const record_t *r, const field_t *f, fval_t *v)
     }
 }
 
+/* A field holds the kind of value its definition declares (a number
+ * added as a boolean or the other way round is still a number); the
+ * filter's constant was parsed for the declared type. */
+static bool as_declared(const field_t *f)
+{
+    bool num = f->type == FT_UINT || f->type == FT_BOOL;
+    bool def_num = f->def->type == FT_UINT || f->def->type == FT_BOOL;
+    return f->type == f->def->type || (num && def_num);
+}
+
 static bool has_def(const fref_t *ref, const field_def_t *def)
 {
     for (unsigned i = 0; i < ref->ndefs; i++)
@@ -114,7 +127,7 @@ static bool any(const fnode_t *n, int op, const record_t *r, const struct flow_t
             unsigned end = (unsigned)l->f_first + l->f_count;
             for (unsigned i = l->f_first; i < end && i < r->nfields; i++) {
                 const field_t *f = &r->fields[i];
-                if (!f->def || !has_def(ref, f->def))
+                if (!f->def || !has_def(ref, f->def) || !as_declared(f))
                     continue;
                 field_value(r, f, &v);
                 if (ref->kind == FK_BIT)
@@ -189,6 +202,10 @@ static bool eval(const fnode_t *n, const record_t *r, const struct flow_table *f
          * "all not equal": !(a == b) for a packet that has a) */
         if (n->op == OP_NE)
             return any(n, OP_PRESENT, r, ft) && !any(n, OP_EQ, r, ft);
+        if (n->op == OP_ALL_EQ)
+            return any(n, OP_PRESENT, r, ft) && !any(n, OP_NOT_EQ, r, ft);
+        if (n->op == OP_ANY_NE)
+            return any(n, OP_NOT_EQ, r, ft);
         return any(n, n->op, r, ft);
     default: return false;
     }

@@ -162,6 +162,17 @@ static void test_multiple(void)
     CHECK_EQ(run("dns.resp.ttl > 200", r), 1);
     CHECK_EQ(run("dns.resp.ttl < 60", r), 0);
     CHECK_EQ(run("not dns.resp.ttl == 60", r), 0);
+    /* Wireshark 4's === (every occurrence) and !== (some occurrence) */
+    CHECK_EQ(run("dns.resp.ttl === 60", r), 0);
+    CHECK_EQ(run("dns.resp.ttl all_eq 60", r), 0);
+    CHECK_EQ(run("dns.resp.class === 1", r), 1);
+    CHECK_EQ(run("dns.resp.ttl !== 60", r), 1);
+    CHECK_EQ(run("dns.resp.ttl any_ne 300", r), 1);
+    CHECK_EQ(run("dns.resp.class !== 1", r), 0);
+    CHECK_EQ(run("dns.resp.ttl any_eq 300", r), 1);
+    CHECK_EQ(run("dns.resp.ttl all_ne 300", r), 0);
+    CHECK_EQ(run("tcp.port === 80", r), 0);
+    CHECK_EQ(run("tcp.port !== 80", r), 0);
     /* a field the packet lacks: every comparison false, != too */
     CHECK_EQ(run("tcp.port != 80", r), 0);
     CHECK_EQ(run("!(tcp.port == 80)", r), 1);
