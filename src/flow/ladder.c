@@ -74,6 +74,23 @@ static void start_row(const flow_ladder_t *L, unsigned hints, ladder_row_t *row)
     }
 }
 
+/* Each side's base for relative numbers: its first sequence number, or
+ * lower, an acknowledgment number the other side sent for it (a flow
+ * first seen mid-stream can show an ACK before the data it covers). */
+static void rel_bases(const flow_ladder_t *L, uint32_t base[2])
+{
+    for (unsigned d = 0; d < 2; d++)
+        base[d] = L->isn_known[d] ? L->isn[d] : 0;
+    for (unsigned i = 0; i < L->n; i++) {
+        const seg_fact_t *s = kept(L, i);
+        unsigned o = !s->dir;
+        if (!(s->flags & TCPF_ACK))
+            continue;
+        if (!L->isn_known[o] || (int32_t)(s->ack - base[o]) < 0)
+            base[o] = s->ack;
+    }
+}
+
 size_t ladder_rows(const flow_ladder_t *L, ladder_row_t *rows, size_t cap)
 {
     size_t n = 0;
@@ -84,8 +101,12 @@ size_t ladder_rows(const flow_ladder_t *L, ladder_row_t *rows, size_t cap)
     if (!L)
         return n;
     tcp_tb_t tb;
+    tcp_tb_seq_t q;
     tcp_tb_init(&tb, hints);
+    memset(&q, 0, sizeof q);
     uint8_t prev[2] = {rows[0].state[0], rows[0].state[1]};
+    uint32_t base[2];
+    rel_bases(L, base);
     for (unsigned i = 0; i < L->n && n < cap; i++) {
         if (i == FLOW_LADDER_HEAD && L->nsegs > (uint32_t)L->n) {
             ladder_row_t *g = &rows[n++];
@@ -117,14 +138,13 @@ size_t ladder_rows(const flow_ladder_t *L, ladder_row_t *rows, size_t cap)
             memcpy(row->flags, "none", 5);
         else
             row->flags[nl] = '\0';
-        uint32_t sbase = L->isn_known[s->dir] ? L->isn[s->dir] : 0;
-        uint32_t abase = L->isn_known[s->dir ^ 1] ? L->isn[s->dir ^ 1] : 0;
-        row->seq = s->seq - sbase;
+        row->seq = s->seq - base[s->dir];
         row->has_ack = (s->flags & TCPF_ACK) != 0;
-        row->ack = row->has_ack ? s->ack - abase : 0;
+        row->ack = row->has_ack ? s->ack - base[s->dir ^ 1] : 0;
         if (hints) {
             tcp_tb_step_t st;
-            tcp_tb_update(&tb, s->dir, s->flags, s->seq, s->ack, s->len, &st);
+            tcp_tb_seq_note(&q, s->dir, s->flags, s->seq, s->len);
+            tcp_tb_update(&tb, &q, s->dir, s->flags, s->ack, &st);
             memcpy(row->state, st.after, 2);
             memcpy(row->via, st.via, 2);
             row->call[0] = st.call[0];

@@ -654,10 +654,10 @@ const char *tcp_tb_start_call(const tcp_tb_t *t, unsigned side)
 /* A RST sent by side d (RFC 793 3.4 "Reset Processing"): the sender is
  * CLOSED; the receiver too, except a server that came to SYN_RECEIVED
  * from LISTEN, which returns to LISTEN. */
-static void tb_rst(tcp_tb_t *t, unsigned d, tcp_tb_step_t *out)
+static void tb_rst(tcp_tb_t *t, const tcp_tb_seq_t *q, unsigned d, tcp_tb_step_t *out)
 {
     uint8_t *S = &t->st[d], *R = &t->st[!d];
-    if (d == 1 && !t->syn_known[1] && (*S == TCPS_SYN_RECEIVED || *S == TCPS_CLOSED))
+    if (d == 1 && !q->syn[1] && (*S == TCPS_SYN_RECEIVED || *S == TCPS_CLOSED))
         out->call[d] = "the kernel answers RST: nothing listens";
     *S = TCPS_CLOSED;
     switch (*R) {
@@ -682,23 +682,24 @@ static void tb_rst(tcp_tb_t *t, unsigned d, tcp_tb_step_t *out)
 }
 
 /* The ACK field of a segment from side d reaching side r = !d. */
-static void tb_ack(tcp_tb_t *t, unsigned d, bool syn, uint32_t ack, tcp_tb_step_t *out)
+static void tb_ack(tcp_tb_t *t, const tcp_tb_seq_t *q, unsigned d, bool syn, uint32_t ack,
+                   tcp_tb_step_t *out)
 {
     unsigned r = !d;
     uint8_t *S = &t->st[d], *R = &t->st[r];
-    bool acks_syn = t->syn_known[r] && sdiff(ack, t->syn_seq[r] + 1) >= 0;
-    bool acks_fin = t->fin_known[r] && sdiff(ack, t->fin_seq[r] + 1) >= 0;
+    bool acks_syn = q->syn[r] && sdiff(ack, q->syn_seq[r] + 1) >= 0;
+    bool acks_fin = q->fin[r] && sdiff(ack, q->fin_seq[r] + 1) >= 0;
     switch (*R) {
     case TCPS_SYN_SENT:
         /* the SYN-ACK; or any segment acknowledging the SYN (the SYN-ACK
          * was not captured) */
-        if (acks_syn || (syn && !t->syn_known[r])) {
+        if (acks_syn || (syn && !q->syn[r])) {
             *R = TCPS_ESTABLISHED;
             out->call[r] = "connect() returns";
         }
         break;
     case TCPS_SYN_RECEIVED:
-        if (acks_syn || !t->syn_known[r]) {
+        if (acks_syn || !q->syn[r]) {
             *R = TCPS_ESTABLISHED;
             out->call[r] = r == 1 ? "accept() returns" : "connect() returns";
         }
@@ -720,22 +721,18 @@ static void tb_ack(tcp_tb_t *t, unsigned d, bool syn, uint32_t ack, tcp_tb_step_
     }
     /* the sender acknowledging the peer's SYN was past its SYN_SENT (its
      * SYN-ACK was not captured) */
-    if (*S == TCPS_SYN_SENT && !syn && t->syn_known[r] && sdiff(ack, t->syn_seq[r] + 1) >= 0)
+    if (*S == TCPS_SYN_SENT && !syn && acks_syn)
         *S = TCPS_ESTABLISHED;
 }
 
 /* A FIN sent by side d, then its arrival. */
-static void tb_fin(tcp_tb_t *t, unsigned d, bool ackf, uint32_t ack, uint32_t fseq,
+static void tb_fin(tcp_tb_t *t, const tcp_tb_seq_t *q, unsigned d, bool ackf, uint32_t ack,
                    tcp_tb_step_t *out)
 {
     unsigned r = !d;
     uint8_t *S = &t->st[d], *R = &t->st[r];
-    if (!t->fin_known[d]) {
-        t->fin_known[d] = true;
-        t->fin_seq[d] = fseq;
-    }
-    bool peer_fin = t->fin_known[r];
-    bool peer_fin_acked = peer_fin && ackf && sdiff(ack, t->fin_seq[r] + 1) >= 0;
+    bool peer_fin = q->fin[r];
+    bool peer_fin_acked = peer_fin && ackf && sdiff(ack, q->fin_seq[r] + 1) >= 0;
     switch (*S) {
     case TCPS_SYN_RECEIVED:
     case TCPS_ESTABLISHED:
@@ -745,8 +742,13 @@ static void tb_fin(tcp_tb_t *t, unsigned d, bool ackf, uint32_t ack, uint32_t fs
     case TCPS_CLOSE_WAIT:
         /* a FIN not acknowledging the peer's was sent before that one
          * arrived: the FINs crossed (simultaneous close) */
-        *S = peer_fin && !peer_fin_acked ? TCPS_CLOSING : TCPS_LAST_ACK;
-        out->call[d] = "close()";
+        if (peer_fin && !peer_fin_acked) {
+            *S = TCPS_CLOSING;
+            out->call[d] = "close(), the FINs crossed (simultaneous close)";
+        } else {
+            *S = TCPS_LAST_ACK;
+            out->call[d] = "close()";
+        }
         break;
     case TCPS_UNKNOWN:
         *S = peer_fin ? TCPS_LAST_ACK : TCPS_FIN_WAIT_1;
@@ -767,7 +769,7 @@ static void tb_fin(tcp_tb_t *t, unsigned d, bool ackf, uint32_t ack, uint32_t fs
         *R = TCPS_TIME_WAIT;
         break;
     case TCPS_UNKNOWN:
-        if (t->fin_known[r])
+        if (q->fin[r])
             return;
         *R = TCPS_CLOSE_WAIT;
         break;
@@ -777,8 +779,23 @@ static void tb_fin(tcp_tb_t *t, unsigned d, bool ackf, uint32_t ack, uint32_t fs
     out->call[r] = "read() returns 0";
 }
 
-void tcp_tb_update(tcp_tb_t *t, unsigned dir, uint16_t flags, uint32_t seq, uint32_t ack,
-                   uint32_t len, tcp_tb_step_t *out)
+void tcp_tb_seq_note(tcp_tb_seq_t *q, unsigned dir, uint16_t flags, uint32_t seq, uint32_t len)
+{
+    unsigned d = dir & 1u;
+    if ((flags & TCPF_RST))
+        return;
+    if ((flags & TCPF_SYN) && !q->syn[d]) {
+        q->syn[d] = true;
+        q->syn_seq[d] = seq;
+    }
+    if (flags & TCPF_FIN) {
+        q->fin[d] = true;
+        q->fin_seq[d] = seq + len; /* as tcp_state's endpoints keep it */
+    }
+}
+
+void tcp_tb_update(tcp_tb_t *t, const tcp_tb_seq_t *q, unsigned dir, uint16_t flags,
+                   uint32_t ack, tcp_tb_step_t *out)
 {
     unsigned d = dir & 1u, r = !d;
     bool syn = flags & TCPF_SYN, ackf = flags & TCPF_ACK, fin = flags & TCPF_FIN;
@@ -797,13 +814,9 @@ void tcp_tb_update(tcp_tb_t *t, unsigned dir, uint16_t flags, uint32_t seq, uint
     out->before[1] = t->st[1];
     uint8_t *S = &t->st[d], *R = &t->st[r];
     if (flags & TCPF_RST) {
-        tb_rst(t, d, out);
+        tb_rst(t, q, d, out);
     } else {
         if (syn) {
-            if (!t->syn_known[d]) {
-                t->syn_known[d] = true;
-                t->syn_seq[d] = seq;
-            }
             if (!ackf) {
                 if (*S == TCPS_CLOSED) {
                     *S = TCPS_SYN_SENT;
@@ -816,10 +829,10 @@ void tcp_tb_update(tcp_tb_t *t, unsigned dir, uint16_t flags, uint32_t seq, uint
             }
         }
         if (ackf)
-            tb_ack(t, d, syn, ack, out);
+            tb_ack(t, q, d, syn, ack, out);
         uint8_t mid[2] = {t->st[0], t->st[1]};
         if (fin)
-            tb_fin(t, d, ackf, ack, seq + len + (syn ? 1u : 0u), out);
+            tb_fin(t, q, d, ackf, ack, out);
         for (unsigned k = 0; k < 2; k++)
             if (mid[k] != out->before[k] && mid[k] != t->st[k])
                 out->via[k] = mid[k];
@@ -859,7 +872,15 @@ void tcp_conn_update(tcp_conn_t *c, const tcp_seg_t *s, tcp_result_t *out)
         hist_scaled(c, d, &e->n_bad_csum, 'C');
     out->analysis = ws_analyze(c, d, s);
     out->event = rfc_update(c, d, s, out);
-    tcp_tb_update(&c->tb, d, s->flags, s->seq, s->ack, s->len, &out->tb);
+    /* the SYNs and FINs as the endpoints hold them (this segment's too) */
+    tcp_tb_seq_t q;
+    for (unsigned k = 0; k < 2; k++) {
+        q.syn[k] = c->ep[k].syn_sent;
+        q.syn_seq[k] = c->ep[k].syn_seq;
+        q.fin[k] = c->ep[k].fin_sent && !c->ep[k].rst_sent;
+        q.fin_seq[k] = c->ep[k].fin_seq;
+    }
+    tcp_tb_update(&c->tb, &q, d, s->flags, s->ack, &out->tb);
     z_update(c, d, s);
     if (!out->event && (out->analysis & TA_RETRANSMISSION))
         out->event = tcp_ev_retransmission;

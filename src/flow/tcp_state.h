@@ -157,13 +157,22 @@ enum tcp_tb_hint {
                              not known */
 };
 
+/* Four bytes: one of these is kept in every TCP flow. */
 typedef struct tcp_tb {
     uint8_t st[2];           /* 0 client, 1 server: TCPS_* or TCPS_UNKNOWN */
     uint8_t hints;           /* TB_* */
     bool started;
-    bool syn_known[2], fin_known[2];
-    uint32_t syn_seq[2], fin_seq[2];
 } tcp_tb_t;
+
+/* The SYN and FIN each side sent so far, this segment's included: what
+ * an ACK is compared with.  The flow tracker has them in its endpoints
+ * (tcp_endpoint_t syn_seq, fin_seq), so a flow pays nothing more for
+ * them; elsewhere tcp_tb_seq_note keeps them. */
+typedef struct tcp_tb_seq {
+    bool syn[2], fin[2];
+    uint32_t syn_seq[2];     /* the SYN's sequence number */
+    uint32_t fin_seq[2];     /* the FIN's sequence number */
+} tcp_tb_seq_t;
 
 /* What one segment did in the textbook view, per side (0 client, 1
  * server): the states before and after, and the socket call the segment
@@ -181,10 +190,13 @@ typedef struct tcp_tb_step {
 /* Before the first segment: client CLOSED; server LISTEN (CLOSED with
  * TB_NO_LISTENER, unknown with TB_SILENT_SERVER). */
 void tcp_tb_init(tcp_tb_t *t, unsigned hints);
-/* The segment (flags TCPF_*, raw seq/ack, payload length) sent by side
- * dir has been sent and has arrived. */
-void tcp_tb_update(tcp_tb_t *t, unsigned dir, uint16_t flags, uint32_t seq, uint32_t ack,
-                   uint32_t len, tcp_tb_step_t *out);
+/* Record a segment's SYN and FIN in q (before tcp_tb_update). */
+void tcp_tb_seq_note(tcp_tb_seq_t *q, unsigned dir, uint16_t flags, uint32_t seq, uint32_t len);
+/* The segment (flags TCPF_*, raw ack) sent by side dir has been sent and
+ * has arrived; q holds the SYNs and FINs so far,
+ * this segment's included. */
+void tcp_tb_update(tcp_tb_t *t, const tcp_tb_seq_t *q, unsigned dir, uint16_t flags,
+                   uint32_t ack, tcp_tb_step_t *out);
 /* tcp_state_name, and "UNKNOWN" for TCPS_UNKNOWN. */
 const char *tcp_tb_state_name(unsigned state);
 /* The socket call of the start, before any segment: the server's

@@ -1,6 +1,6 @@
 /* render_flows.c - flow records: JSON Lines ("type":"flow"), the aligned
  * --flows table, and the --flow ID ladder diagram.  They read flow_rec_t
- * only. */
+ * and, for the ladder, the rows ladder.c makes of the kept segments. */
 #include <string.h>
 
 #include "dissector.h"
@@ -262,9 +262,9 @@ static void ladder_notes(outbuf_t *l, const ladder_row_t *row)
         if (row->via[who] != TCPS_NONE) {
             note_sep(l, &first);
             ob_puts(l, side[who]);
-            ob_puts(l, "through ");
+            ob_puts(l, "via ");
             ob_puts(l, tcp_tb_state_name(row->via[who]));
-            ob_puts(l, " (ACK and FIN in one segment)");
+            ob_puts(l, " (ACK+FIN)");
         }
     }
     for (unsigned b = 0; b < TA_COUNT; b++)

@@ -1,5 +1,5 @@
 /* render_flows.h - flow summaries: JSON Lines, the aligned table, the
- * ladder diagram of one TCP connection. */
+ * ladder diagram of one connection. */
 #ifndef STRATA_RENDER_FLOWS_H
 #define STRATA_RENDER_FLOWS_H
 
@@ -17,8 +17,10 @@ void flow_table_measure(flow_widths_t *w, render_ctx_t *rc, const flow_rec_t *r)
 void flow_table_header(outbuf_t *ob, const flow_widths_t *w);
 void flow_table_row(outbuf_t *ob, const flow_widths_t *w, render_ctx_t *rc, const flow_rec_t *r);
 
-/* --flow ID: client on the left, server on the right, the states written
- * beside the arrows; L holds the flow's segments (NULL: none kept). */
+/* --flow ID: client on the left, server on the right, the rows of
+ * ladder.h (both endpoints' textbook states where they change, the socket
+ * calls, the marks); a UDP flow's datagrams; L holds the flow's segments
+ * (NULL: none kept). */
 void render_flow_ladder(outbuf_t *ob, const flow_rec_t *r, const flow_ladder_t *L);
 
 #endif

@@ -78,16 +78,19 @@ typedef struct step {
 } step_t;
 
 static tcp_tb_t tb;
+static tcp_tb_seq_t q;
 
 static void play(const char *name, unsigned hints, const step_t *t, size_t n)
 {
     ctx = name;
     tcp_tb_init(&tb, hints);
+    memset(&q, 0, sizeof q);
     for (size_t i = 0; i < n; i++) {
         ctx_step = (int)i + 1;
         tcp_tb_step_t st;
         uint8_t b0 = tb.st[0], b1 = tb.st[1];
-        tcp_tb_update(&tb, t[i].dir, t[i].flags, t[i].seq, t[i].ack, t[i].len, &st);
+        tcp_tb_seq_note(&q, t[i].dir, t[i].flags, t[i].seq, t[i].len);
+        tcp_tb_update(&tb, &q, t[i].dir, t[i].flags, t[i].ack, &st);
         if (i > 0) { /* the first segment may reveal the states before it */
             CHECK_STATE(st.before[0], b0);
             CHECK_STATE(st.before[1], b1);
@@ -152,12 +155,17 @@ static void test_server_closes(void)
     play("server closes first", 0, t, N(t));
     /* the server went through FIN_WAIT_2 on the client's FIN+ACK */
     tcp_tb_t t2;
+    tcp_tb_seq_t q2;
     tcp_tb_init(&t2, 0);
+    memset(&q2, 0, sizeof q2);
     tcp_tb_step_t st;
-    for (size_t i = 0; i < 5; i++)
-        tcp_tb_update(&t2, t[i].dir, t[i].flags, t[i].seq, t[i].ack, t[i].len, &st);
+    for (size_t i = 0; i < 5; i++) {
+        tcp_tb_seq_note(&q2, t[i].dir, t[i].flags, t[i].seq, t[i].len);
+        tcp_tb_update(&t2, &q2, t[i].dir, t[i].flags, t[i].ack, &st);
+    }
     ctx_step = 6;
-    tcp_tb_update(&t2, C, FA, 1001, 5040, 0, &st);
+    tcp_tb_seq_note(&q2, C, FA, 1001, 0);
+    tcp_tb_update(&t2, &q2, C, FA, 5040, &st);
     CHECK_STATE(st.via[1], FW2);
     CHECK_STATE(st.via[0], TCPS_NONE);
 }
@@ -188,7 +196,8 @@ static void test_simultaneous_close(void)
     static const step_t t[] = {
         OPEN,
         {C, FA, 1001, 5001, 0, FW1, CLOSE_WAIT, "close()", "read() returns 0"},
-        {S, FA, 5001, 1001, 0, CLOSING, CLOSING, "read() returns 0", "close()"},
+        {S, FA, 5001, 1001, 0, CLOSING, CLOSING, "read() returns 0",
+         "close(), the FINs crossed (simultaneous close)"},
         {C, ACK, 1002, 5002, 0, CLOSING, TIME_WAIT, NULL, NULL},
         {S, ACK, 5002, 1002, 0, TIME_WAIT, TIME_WAIT, NULL, NULL},
     };
@@ -269,6 +278,60 @@ static void test_synack_first(void)
         {C, ACK, 1001, 5001, 0, ESTAB, ESTAB, NULL, "accept() returns"},
     };
     play("SYN-ACK first", 0, t, N(t));
+}
+
+/* The same view through the flow tracker's entry point, whose SYN and FIN
+ * numbers come from its endpoints rather than tcp_tb_seq_note. */
+static void conn_play(const char *name, const step_t *t, size_t n)
+{
+    static tcp_conn_t c;
+    ctx = name;
+    tcp_conn_init(&c, false);
+    for (size_t i = 0; i < n; i++) {
+        ctx_step = (int)i + 1;
+        tcp_seg_t sg = {0};
+        sg.dir = (uint8_t)t[i].dir;
+        sg.flags = t[i].flags;
+        sg.seq = t[i].seq;
+        sg.ack = t[i].ack;
+        sg.len = t[i].len;
+        sg.win = 65535;
+        sg.ts_ns = 1700000000000000000LL + (int64_t)i * 1000000;
+        tcp_result_t res;
+        tcp_conn_update(&c, &sg, &res);
+        CHECK_STATE(res.tb.after[0], t[i].client);
+        CHECK_STATE(res.tb.after[1], t[i].server);
+        CHECK_STR(res.tb.call[0], t[i].ccall);
+        CHECK_STR(res.tb.call[1], t[i].scall);
+    }
+}
+
+static void test_through_conn(void)
+{
+    static const step_t closes[] = {
+        OPEN,
+        {C, PA, 1001, 5001, 100, ESTAB, ESTAB, NULL, NULL},
+        {S, FA, 5001, 1101, 0, CLOSE_WAIT, FW1, "read() returns 0", "close()"},
+        {C, ACK, 1101, 5002, 0, CLOSE_WAIT, FW2, NULL, NULL},
+        {C, FA, 1101, 5002, 0, LAST_ACK, TIME_WAIT, "close()", "read() returns 0"},
+        {S, ACK, 5002, 1102, 0, CLOSED, TIME_WAIT, NULL, NULL},
+    };
+    conn_play("conn: server closes", closes, N(closes));
+    static const step_t simul[] = {
+        OPEN,
+        {C, FA, 1001, 5001, 0, FW1, CLOSE_WAIT, "close()", "read() returns 0"},
+        {S, FA, 5001, 1001, 0, CLOSING, CLOSING, "read() returns 0",
+         "close(), the FINs crossed (simultaneous close)"},
+        {C, ACK, 1002, 5002, 0, CLOSING, TIME_WAIT, NULL, NULL},
+        {S, ACK, 5002, 1002, 0, TIME_WAIT, TIME_WAIT, NULL, NULL},
+    };
+    conn_play("conn: simultaneous close", simul, N(simul));
+    static const step_t refused[] = {
+        {C, SYN, 1000, 0, 0, SYN_SENT, SYN_RCVD, "connect()", NULL},
+        {S, RA, 0, 1001, 0, CLOSED, CLOSED, "connect() fails: ECONNREFUSED",
+         "the kernel answers RST: nothing listens"},
+    };
+    conn_play("conn: refused", refused, N(refused));
 }
 
 /* ---- ladder rows --------------------------------------------------------- */
@@ -373,6 +436,7 @@ int main(void)
     test_resets();
     test_midstream();
     test_synack_first();
+    test_through_conn();
     test_ladder_refused();
     test_ladder_normal();
     test_ladder_udp();
