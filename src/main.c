@@ -18,6 +18,7 @@
 #include "registry.h"
 #include "render.h"
 #include "stats.h"
+#include "tui.h"
 
 #define OUTBUF_SIZE (256u << 10)
 #define MAX_UNKNOWN_LINKTYPES 16
@@ -46,6 +47,7 @@ struct options {
     flow_report_opts_t flow;  /* --flows, --sort, --flow ID */
     bool flows_only;          /* --flows-only, -q --flows: the summary alone */
     uint32_t max_flows;       /* --max-flows */
+    bool tui;                 /* --tui */
 };
 
 static void usage(FILE *out)
@@ -84,6 +86,8 @@ static void usage(FILE *out)
           "                   the summary alone; --sort=bytes|pkts|duration|start)\n"
           "  --flow ID        only the ladder of flow ID: client and server states\n"
           "                   as a textbook draws them, socket calls, each segment\n"
+          "  --tui            the terminal UI: packet list, each packet's OSI stack,\n"
+          "                   fields and bytes by layer, connections (? lists its keys)\n"
           "  -h, --help       this help\n"
           "  --version        version of strata and of libpcap\n"
           "\n"
@@ -136,7 +140,7 @@ static void bad_option(int argc, char **argv, bool missing)
 static int parse_options(int argc, char **argv, struct options *o)
 {
     enum { OPT_JSON = 256, OPT_COLOR, OPT_VERSION, OPT_NO_STATS, OPT_FLOWS, OPT_FLOWS_ONLY,
-           OPT_SORT, OPT_FLOW, OPT_MAX_FLOWS };
+           OPT_SORT, OPT_FLOW, OPT_MAX_FLOWS, OPT_TUI };
     static const struct option longopts[] = {
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, OPT_VERSION},
@@ -149,6 +153,7 @@ static int parse_options(int argc, char **argv, struct options *o)
         {"sort", required_argument, NULL, OPT_SORT},
         {"flow", required_argument, NULL, OPT_FLOW},
         {"max-flows", required_argument, NULL, OPT_MAX_FLOWS},
+        {"tui", no_argument, NULL, OPT_TUI},
         LIVE_LONGOPTS,
         {NULL, 0, NULL, 0},
     };
@@ -201,6 +206,7 @@ static int parse_options(int argc, char **argv, struct options *o)
             printf("strata %s\n%s\n", STRATA_VERSION, capture_lib_version());
             exit(0);
         case OPT_NO_STATS: o->stats = false; break;
+        case OPT_TUI: o->tui = true; break;
         case OPT_FLOWS: o->flow.flows = true; break;
         case OPT_FLOWS_ONLY:
             o->flow.flows = true;
@@ -540,6 +546,25 @@ int main(int argc, char **argv)
     if (registry_init(err, sizeof err) != 0) {
         fprintf(stderr, "strata: internal error: %s\n", err);
         return 1;
+    }
+
+    if (o.tui) {
+        if (o.live.write_file) {
+            fputs("strata: --tui cannot be combined with -w\n", stderr);
+            free(o.filter);
+            return 2;
+        }
+        tui_config_t tc = {
+            .read_file = o.read_file,
+            .bpf = o.filter,
+            .display_filter = o.display_filter,
+            .live = &o.live,
+            .max_flows = o.max_flows,
+            .no_checksums = o.no_checksums,
+        };
+        rc = tui_main(&tc);
+        free(o.filter);
+        return rc;
     }
 
     /* everything the loop uses is allocated here, once */

@@ -44,6 +44,7 @@
 #define CAP_MAX_FILTERS 16          /* link types a filter is compiled for */
 #define CAP_INITIAL_BUF (256u << 10)
 #define CAP_READ_BLOCK (1u << 20)  /* bytes read at a time */
+#define IHIST_MAX 65536             /* interfaces remembered for capture_read_at */
 
 struct iface {
     uint32_t linktype;
@@ -63,6 +64,7 @@ struct capture {
     int fd;
     uint8_t *rbuf;
     size_t rcap, rpos, rlen; /* rbuf's size; unread bytes are [rpos, rlen) */
+    uint64_t rbase;          /* file offset of rbuf[0] */
     bool reof;
     int rerr;                /* errno of a failed read(), else 0 */
     bool is_stdin;
@@ -74,6 +76,13 @@ struct capture {
     uint32_t snaplen;
     struct iface *ifaces;
     unsigned nifaces;
+    /* pcapng: every interface described in the file, sections one after
+     * another (IHIST_MAX at most), for capture_read_at(); a packet's
+     * `iface` is sect_base + its interface id */
+    struct iface *ihist;
+    uint32_t nihist, sect_base;
+    uint8_t *abuf;           /* capture_read_at's record */
+    size_t abufcap;
     uint8_t *buf;
     size_t bufcap;
     uint64_t nrec;
@@ -120,6 +129,7 @@ static size_t rd_fill(capture_t *cap, size_t n)
     if (have >= n || cap->reof || cap->rerr)
         return have;
     if (cap->rpos) {
+        cap->rbase += cap->rpos;
         memmove(cap->rbuf, cap->rbuf + cap->rpos, have);
         cap->rlen = have;
         cap->rpos = 0;
@@ -225,6 +235,20 @@ static int add_iface(capture_t *cap, uint32_t linktype, uint32_t snaplen, char *
 
 /* ---- pcapng ------------------------------------------------------------ */
 
+/* Remember an interface for capture_read_at (past IHIST_MAX its packets
+ * cannot be read again; they keep CAP_NO_IFACE). */
+static void ihist_add(capture_t *cap, const struct iface *ifc)
+{
+    if (cap->nihist >= IHIST_MAX)
+        return;
+    if (!cap->ihist) {
+        cap->ihist = calloc(IHIST_MAX, sizeof *cap->ihist);
+        if (!cap->ihist)
+            return;
+    }
+    cap->ihist[cap->nihist++] = *ifc;
+}
+
 /* Finish a section header block once its type, length and byte-order
  * magic (the first 12 bytes) are in hand. */
 static int shb_finish(capture_t *cap, const uint8_t lenraw[4], const uint8_t bomraw[4], char *err,
@@ -254,6 +278,7 @@ static int shb_finish(capture_t *cap, const uint8_t lenraw[4], const uint8_t bom
         return -1;
     }
     cap->nifaces = 0; /* interfaces are numbered per section */
+    cap->sect_base = cap->nihist;
     return 0;
 }
 
@@ -309,6 +334,7 @@ static void ts_from_units(const struct iface *ifc, uint64_t t, cap_packet_t *pkt
 static int ng_block(capture_t *cap, cap_packet_t *pkt, char *err, size_t errlen)
 {
     uint8_t h[8];
+    uint64_t at = cap->rbase + cap->rpos;
     int r = read_exact(cap, h, 8, "block after packet", err, errlen);
     if (r <= 0)
         return r == 0 ? CAP_EOF : CAP_ERROR;
@@ -343,6 +369,7 @@ static int ng_block(capture_t *cap, cap_packet_t *pkt, char *err, size_t errlen)
         if (add_iface(cap, rd16(cap, b), rd32(cap, b + 4), err, errlen) < 0)
             return CAP_ERROR;
         parse_idb_options(cap, &cap->ifaces[cap->nifaces - 1], b + 8, n - 8);
+        ihist_add(cap, &cap->ifaces[cap->nifaces - 1]);
         return 2;
     }
     uint32_t ifid, caplen, len;
@@ -392,6 +419,8 @@ static int ng_block(capture_t *cap, cap_packet_t *pkt, char *err, size_t errlen)
     pkt->len = len;
     pkt->linktype = ifc->linktype;
     pkt->index = cap->nrec;
+    pkt->offset = at;
+    pkt->iface = cap->sect_base + ifid < IHIST_MAX ? cap->sect_base + ifid : CAP_NO_IFACE;
     ts_from_units(ifc, ts, pkt);
     return CAP_PACKET;
 }
@@ -402,6 +431,7 @@ static int pcap_record(capture_t *cap, cap_packet_t *pkt, char *err, size_t errl
 {
     const uint8_t *h;
     size_t hl = cap->modified ? 24 : 16;
+    uint64_t at = cap->rbase + cap->rpos;
     int r = read_view(cap, &h, hl, "the header of packet", err, errlen);
     if (r <= 0)
         return r == 0 ? CAP_EOF : CAP_ERROR;
@@ -428,6 +458,8 @@ static int pcap_record(capture_t *cap, cap_packet_t *pkt, char *err, size_t errl
     pkt->len = len;
     pkt->linktype = cap->linktype;
     pkt->index = cap->nrec;
+    pkt->offset = at;
+    pkt->iface = 0;
     pkt->ts_sec = sec;
     if (cap->nano)
         pkt->ts_nsec = frac < 1000000000u ? frac : 999999999u;
@@ -605,6 +637,115 @@ int capture_next(capture_t *cap, cap_packet_t *pkt, char *err, size_t errlen)
     }
 }
 
+/* pread() exactly n bytes at off into the record buffer; 0 or -1. */
+static int pread_all(capture_t *cap, uint64_t off, size_t at, size_t n, char *err, size_t errlen)
+{
+    size_t need = at + n;
+    if (need > cap->abufcap) {
+        uint8_t *nb = realloc(cap->abuf, need);
+        if (!nb) {
+            set_err(err, errlen, "out of memory");
+            return -1;
+        }
+        cap->abuf = nb;
+        cap->abufcap = need;
+    }
+    size_t got = 0;
+    while (got < n) {
+        ssize_t k = pread(cap->fd, cap->abuf + at + got, n - got, (off_t)(off + got));
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0) {
+            snprintf(err, errlen, "cannot read the packet again at offset %llu: %s",
+                     (unsigned long long)off, k < 0 ? strerror(errno) : "the file got shorter");
+            return -1;
+        }
+        got += (size_t)k;
+    }
+    return 0;
+}
+
+int capture_read_at(capture_t *cap, uint64_t offset, uint32_t iface, cap_packet_t *pkt, char *err,
+                    size_t errlen)
+{
+    if (cap->live || cap->is_stdin) {
+        set_err(err, errlen, "only a capture file can be read again");
+        return CAP_ERROR;
+    }
+    pkt->offset = offset;
+    pkt->iface = iface;
+    pkt->index = 0;
+    if (!cap->ng) {
+        size_t hl = cap->modified ? 24 : 16;
+        if (pread_all(cap, offset, 0, hl, err, errlen) < 0)
+            return CAP_ERROR;
+        const uint8_t *h = cap->abuf;
+        uint32_t sec = rd32(cap, h), frac = rd32(cap, h + 4);
+        uint32_t caplen = rd32(cap, h + 8), len = rd32(cap, h + 12);
+        if (caplen > CAP_MAX_PACKET) {
+            set_err(err, errlen, "corrupt packet record");
+            return CAP_ERROR;
+        }
+        if (pread_all(cap, offset + hl, hl, caplen, err, errlen) < 0)
+            return CAP_ERROR;
+        pkt->data = cap->abuf + hl;
+        pkt->caplen = caplen;
+        pkt->len = len;
+        pkt->linktype = cap->linktype;
+        pkt->ts_sec = sec;
+        pkt->ts_nsec = cap->nano ? (frac < 1000000000u ? frac : 999999999u)
+                                 : (frac < 1000000u ? frac : 999999u) * 1000u;
+        return CAP_PACKET;
+    }
+    if (iface >= cap->nihist || !cap->ihist) {
+        set_err(err, errlen, "the packet's interface is not known");
+        return CAP_ERROR;
+    }
+    if (pread_all(cap, offset, 0, 8, err, errlen) < 0)
+        return CAP_ERROR;
+    uint32_t type = rd32(cap, cap->abuf), total = rd32(cap, cap->abuf + 4);
+    if (total < 12 || total > CAP_MAX_BLOCK) {
+        set_err(err, errlen, "corrupt pcapng block");
+        return CAP_ERROR;
+    }
+    if (pread_all(cap, offset + 8, 8, total - 8, err, errlen) < 0)
+        return CAP_ERROR;
+    const uint8_t *b = cap->abuf + 8;
+    size_t n = total - 12;
+    const struct iface *ifc = &cap->ihist[iface];
+    uint64_t ts = 0;
+    if ((type == PCAPNG_EPB || type == PCAPNG_OPB) && n >= 20) {
+        ts = ((uint64_t)rd32(cap, b + 4) << 32) | rd32(cap, b + 8);
+        pkt->caplen = rd32(cap, b + 12);
+        pkt->len = rd32(cap, b + 16);
+        pkt->data = b + 20;
+        if (pkt->caplen > n - 20) {
+            set_err(err, errlen, "corrupt pcapng packet block");
+            return CAP_ERROR;
+        }
+    } else if (type == PCAPNG_SPB && n >= 4) {
+        pkt->len = rd32(cap, b);
+        pkt->caplen = pkt->len;
+        if (pkt->caplen > n - 4)
+            pkt->caplen = (uint32_t)(n - 4);
+        if (ifc->snaplen && pkt->caplen > ifc->snaplen)
+            pkt->caplen = ifc->snaplen;
+        pkt->data = b + 4;
+    } else {
+        set_err(err, errlen, "no packet block at that offset");
+        return CAP_ERROR;
+    }
+    pkt->linktype = ifc->linktype;
+    ts_from_units(ifc, ts, pkt);
+    return CAP_PACKET;
+}
+
+bool capture_seekable(const capture_t *cap)
+{
+    struct stat st;
+    return !cap->live && !cap->is_stdin && fstat(cap->fd, &st) == 0 && S_ISREG(st.st_mode);
+}
+
 void capture_close(capture_t *cap)
 {
     if (!cap)
@@ -618,6 +759,8 @@ void capture_close(capture_t *cap)
         pcap_freecode(&cap->filters[i].prog);
     free(cap->filter_expr);
     free(cap->ifaces);
+    free(cap->ihist);
+    free(cap->abuf);
     free(cap->buf);
     free(cap->rbuf);
     free(cap);
@@ -1004,6 +1147,8 @@ static void live_packet(u_char *user, const struct pcap_pkthdr *h, const u_char 
     pkt.ts_nsec = cap->live_nano ? (uint32_t)h->ts.tv_usec : (uint32_t)h->ts.tv_usec * 1000u;
     pkt.linktype = cap->live_linktype;
     pkt.index = ++cap->nrec;
+    pkt.offset = 0;
+    pkt.iface = 0;
     if (cap->cb(cap->cb_user, &pkt)) {
         cap->stop = true;
         pcap_breakloop(cap->live);

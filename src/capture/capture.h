@@ -22,7 +22,11 @@ typedef struct cap_packet {
     uint32_t ts_nsec;
     uint32_t linktype;   /* pcap LINKTYPE_ value */
     uint64_t index;      /* 1-based record number in the file, filtered or not */
+    uint64_t offset;     /* file: where its record starts, for capture_read_at */
+    uint32_t iface;      /* file: its interface, for capture_read_at */
 } cap_packet_t;
+
+#define CAP_NO_IFACE 0xffffffffu /* pcapng interfaces past what is remembered */
 
 enum cap_result { CAP_ERROR = -1, CAP_EOF = 0, CAP_PACKET = 1 };
 
@@ -33,6 +37,15 @@ capture_t *capture_open_file(const char *path, char *err, size_t errlen);
 int capture_set_filter(capture_t *cap, const char *expr, char *err, size_t errlen);
 /* Next packet that passes the filter. */
 int capture_next(capture_t *cap, cap_packet_t *pkt, char *err, size_t errlen);
+/* Read the packet whose record starts at `offset` again (a file's
+ * packet's offset and iface as capture_next gave them), without
+ * disturbing capture_next: the TUI's index keeps 12 bytes a packet and
+ * re-reads a packet when it is shown.  pkt->data is valid until the next
+ * call; pkt->index is 0 (the caller knows it). */
+int capture_read_at(capture_t *cap, uint64_t offset, uint32_t iface, cap_packet_t *pkt, char *err,
+                    size_t errlen);
+/* A regular file, which capture_read_at can read again. */
+bool capture_seekable(const capture_t *cap);
 /* Close the file or interface and free everything (NULL is fine). */
 void capture_close(capture_t *cap);
 /* "pcap", "pcap (nanosecond)", "pcapng" */

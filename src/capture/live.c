@@ -453,6 +453,8 @@ int live_run(capture_t *cap, const live_hooks_t *h, char *err, size_t errlen)
     int max_ms = capture_poll_timeout_ms(cap);
     if (max_ms < 0 || max_ms > LIVE_POLL_MS)
         max_ms = LIVE_POLL_MS;
+    if (h->max_wait_ms > 0 && h->max_wait_ms < max_ms)
+        max_ms = h->max_wait_ms;
 
     live_signals_install(cap);
     sigset_t saved, waitmask;

@@ -102,6 +102,7 @@ typedef struct live_hooks {
     void *user;
     int extra_fd;                /* one more descriptor to wait on (a TUI's terminal), or -1 */
     int (*extra)(void *user);    /* extra_fd is readable; non-zero stops */
+    int max_wait_ms;             /* wake at least this often (a TUI's redraws); 0: 1 s */
 } live_hooks_t;
 
 /* Capture until a hook asks to stop or SIGINT/SIGTERM/SIGHUP arrives:

@@ -68,6 +68,8 @@ typedef struct flow_rec {
     uint8_t end;         /* enum flow_end */
     uint8_t valid;
     uint16_t orig_p, resp_p;
+    uint8_t tb_state[2]; /* TCP: both sides' states as a textbook draws them
+                            (tcp_tb_t), TCPS_UNKNOWN when not known */
     uint32_t tunnel;     /* id of the flow whose packets carried this one
                             (VXLAN, Geneve, Teredo, GTP-U, AYIYA over UDP), or 0 */
     uint32_t analysis[TA_COUNT]; /* segments with each mark */
@@ -107,6 +109,13 @@ void flow_table_absolute_seq(flow_table_t *ft, bool on);
  * ports); acts on ipv4 (fragments), tcp, udp, icmp and icmpv6 layers
  * (see engine.h). */
 void flow_layer_hook(void *ft, record_t *r, dctx_t *x, layer_t *l);
+/* An engine hook that changes nothing: for a packet dissected again
+ * after the table has seen it (the TUI shows packets that way), the
+ * relative TCP sequence numbers of its flow, if the flow is still in the
+ * table (tcpdump's bases: the first segment with ACK of the connection);
+ * no event, no state change, no analysis (those belong to the moment the
+ * packet was first tracked). */
+void flow_peek_hook(void *ft, record_t *r, dctx_t *x, layer_t *l);
 /* Before each packet (required): expire idle flows against the packet's
  * time and start the packet's bookkeeping. */
 void flow_tick(flow_table_t *ft, int64_t now_ns);
@@ -117,6 +126,11 @@ void flow_finish(flow_table_t *ft);
  * may be called again (two passes for an aligned table).  Returns -1 on
  * an I/O error of the spill file. */
 int flow_foreach(flow_table_t *ft, void (*each)(void *arg, const flow_rec_t *rec), void *arg);
+/* While the capture goes on (the TUI's connections view): every flow so
+ * far, those that left the table (in order of id) then those in it (in
+ * table order, end FE_OPEN), the table left as it is.  -1 when the spill
+ * file could not be read (the flows in the table are still offered). */
+int flow_snapshot(flow_table_t *ft, void (*each)(void *arg, const flow_rec_t *rec), void *arg);
 /* The number of flows ever created (ids run 1..n). */
 uint32_t flow_count(const flow_table_t *ft);
 const flow_stats_t *flow_table_stats(flow_table_t *ft);

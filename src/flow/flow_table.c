@@ -370,3 +370,20 @@ int flow_foreach(flow_table_t *ft, void (*each)(void *arg, const flow_rec_t *rec
     }
     return 0;
 }
+
+int flow_foreach_spilled(flow_table_t *ft, void (*each)(void *arg, const flow_rec_t *rec), void *arg)
+{
+    spill_flush(ft);
+    if (ft->spill_failed || fseeko(ft->spill, 0, SEEK_SET) != 0)
+        return -1;
+    flow_rec_t rec;
+    /* ids of flows still in the table are holes (or past the end) */
+    for (uint32_t id = 1; id < ft->next_id; id++) {
+        if (fread(&rec, sizeof rec, 1, ft->spill) != 1)
+            break;
+        if (rec.valid && rec.id == id)
+            each(arg, &rec);
+    }
+    clearerr(ft->spill);
+    return 0;
+}

@@ -97,6 +97,9 @@ int32_t flow_create(flow_table_t *ft, const flow_key_t *k, uint32_t h, bool orig
 void flow_release(flow_table_t *ft, int32_t i, uint8_t end);
 /* Flow i had a packet: most recent of timeout class tc. */
 void flow_touch(flow_table_t *ft, int32_t i, uint8_t tc);
+/* The records of the flows that left the table so far (the spill file),
+ * in order of id; the table goes on. */
+int flow_foreach_spilled(flow_table_t *ft, void (*each)(void *arg, const flow_rec_t *rec), void *arg);
 
 /* ---- per protocol (flow_track.c) ---- */
 /* The summary record of flow f as it ends; its reassembly buffers go back

@@ -24,7 +24,8 @@ static void copy_str(char *dst, size_t cap, const char *src)
     dst[n] = '\0';
 }
 
-void flow_track_end(flow_table_t *ft, flow_t *f, uint8_t end, flow_rec_t *r)
+/* The summary record of flow f as it stands, the flow left as it is. */
+static void flow_summary(const flow_t *f, uint8_t end, flow_rec_t *r)
 {
     memset(r, 0, sizeof *r); /* padding too: the record goes to a file */
     r->id = f->id;
@@ -52,9 +53,9 @@ void flow_track_end(flow_table_t *ft, flow_t *f, uint8_t end, flow_rec_t *r)
         r->rtt_ns = f->tcp.rtt_ns;
         r->state[0] = f->tcp.ep[0].state;
         r->state[1] = f->tcp.ep[1].state;
+        r->tb_state[0] = f->tcp.tb.started ? f->tcp.tb.st[0] : TCPS_UNKNOWN;
+        r->tb_state[1] = f->tcp.tb.started ? f->tcp.tb.st[1] : TCPS_UNKNOWN;
         memcpy(r->analysis, f->analysis, sizeof r->analysis);
-        stream_release(&f->st[0], &ft->streams);
-        stream_release(&f->st[1], &ft->streams);
     } else if (f->key.proto == 17) {
         /* Zeek's conn_state for UDP (base/protocols/conn/main.zeek): SF
          * when both sides sent, S0 when only the originator did, SHR when
@@ -72,6 +73,33 @@ void flow_track_end(flow_table_t *ft, flow_t *f, uint8_t end, flow_rec_t *r)
     }
     if (f->service)
         copy_str(r->service, sizeof r->service, f->service->name);
+}
+
+void flow_track_end(flow_table_t *ft, flow_t *f, uint8_t end, flow_rec_t *r)
+{
+    flow_summary(f, end, r);
+    if (f->key.proto == 6) {
+        stream_release(&f->st[0], &ft->streams);
+        stream_release(&f->st[1], &ft->streams);
+    }
+}
+
+int flow_snapshot(flow_table_t *ft, void (*each)(void *arg, const flow_rec_t *rec), void *arg)
+{
+    int rc = 0;
+    if (ft->st.expired || ft->st.evicted || ft->st.reused) {
+        /* flows that left the table are in the spill file (or pending) */
+        if (flow_foreach_spilled(ft, each, arg) < 0)
+            rc = -1;
+    }
+    flow_rec_t rec;
+    for (uint32_t i = 0; i < ft->unused; i++) {
+        if (!ft->flows[i].in_use)
+            continue;
+        flow_summary(&ft->flows[i], FE_OPEN, &rec);
+        each(arg, &rec);
+    }
+    return rc;
 }
 
 /* ---- from the record to a key ------------------------------------------ */
@@ -532,6 +560,39 @@ static void track_ip_tunnel(flow_table_t *ft, const dctx_t *x, uint8_t proto, bo
         account(f, f->orig_is_a == sender_is_a, x->ip.len, 0, ft->now);
     flow_touch(ft, i, TC_OTHER);
     ft->current = i;
+}
+
+void flow_peek_hook(void *ctx, record_t *r, dctx_t *x, layer_t *l)
+{
+    const flow_table_t *ft = ctx;
+    if (l->proto != &dissector_tcp || l->status != LS_OK || ft->absolute_seq)
+        return;
+    uint8_t src[16], dst[16], family;
+    const l4_facts_t *t = &x->l4;
+    if (!get_addrs(x, src, dst, &family) || !t->ports)
+        return;
+    /* tcpdump prints the segment that sets the bases (the first with
+     * ACK, a SYN-ACK) and those without ACK with absolute numbers */
+    if (!(t->flags & TCPF_ACK) || (t->flags & TCPF_SYN))
+        return;
+    flow_key_t k;
+    bool sender_is_a;
+    make_key(&k, 6, family, src, t->sport, dst, t->dport, &sender_is_a);
+    int32_t i = flow_lookup(ft, &k, flow_key_hash(&k));
+    if (i < 0 || !ft->flows[i].td_known)
+        return;
+    const flow_t *f = &ft->flows[i];
+    unsigned d = sender_is_a == f->orig_is_a ? 0 : 1;
+    r->flow.present = true;
+    r->flow.tcp = true;
+    r->flow.dir = (uint8_t)d;
+    r->flow.id = f->id;
+    r->flow.state = r->flow.state_before = f->tcp.ep[d].state;
+    r->flow.rel = true;
+    r->flow.rel_layer = (uint8_t)(l - r->layers);
+    r->flow.rel_seq = t->seq - f->td_base[d];
+    r->flow.rel_ack = t->ack - f->td_base[d ^ 1];
+    r->flow.rel_sack_base = f->td_base[d ^ 1];
 }
 
 void flow_layer_hook(void *ctx, record_t *r, dctx_t *x, layer_t *l)
