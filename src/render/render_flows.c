@@ -7,7 +7,7 @@
 #include "ladder.h"
 #include "render_flows.h"
 
-static const char *proto_name(uint8_t p)
+const char *flow_proto_name(uint8_t p)
 {
     switch (p) {
     case 6: return "tcp";
@@ -64,7 +64,7 @@ void render_flow_json(outbuf_t *ob, const flow_rec_t *r)
     ob_puts(ob, "{\"type\":\"flow\",\"id\":");
     ob_u64(ob, r->id);
     ob_puts(ob, ",\"proto\":\"");
-    ob_puts(ob, proto_name(r->proto));
+    ob_puts(ob, flow_proto_name(r->proto));
     ob_puts(ob, "\",\"orig_h\":\"");
     put_host(ob, r, r->orig_h);
     ob_puts(ob, "\",\"orig_p\":");
@@ -156,7 +156,7 @@ static size_t cell(const flow_rec_t *r, enum col c, render_ctx_t *rc, char *buf,
     ob_init(&ob, buf, cap, -1);
     switch (c) {
     case C_ID: ob_u64(&ob, r->id); break;
-    case C_PROTO: ob_puts(&ob, proto_name(r->proto)); break;
+    case C_PROTO: ob_puts(&ob, flow_proto_name(r->proto)); break;
     case C_OH: put_host(&ob, r, r->orig_h); break;
     case C_OP: ob_u64(&ob, r->orig_p); break;
     case C_RH: put_host(&ob, r, r->resp_h); break;
@@ -391,7 +391,7 @@ void render_flow_ladder(outbuf_t *ob, const flow_rec_t *r, const flow_ladder_t *
     ob_puts(ob, "flow ");
     ob_u64(ob, r->id);
     ob_puts(ob, ": ");
-    ob_puts(ob, proto_name(r->proto));
+    ob_puts(ob, flow_proto_name(r->proto));
     ob_puts(ob, " client ");
     put_host(ob, r, r->orig_h);
     ob_putc(ob, ':');

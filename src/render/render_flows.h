@@ -6,6 +6,9 @@
 #include "flow.h"
 #include "render.h"
 
+/* A flow record's proto as the contract names it: "tcp", "udp", "icmp",
+ * "icmpv6", and for IP tunnels' carriers "gre" or "ipip". */
+const char *flow_proto_name(uint8_t p);
 void render_flow_json(outbuf_t *ob, const flow_rec_t *r);
 
 /* The table is aligned in two passes: measure every row, then print. */

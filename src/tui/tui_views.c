@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "registry.h"
+#include "render_flows.h"
 #include "tui_int.h"
 #include "tui_ladder.h"
 
@@ -110,17 +111,6 @@ static void fmt_host(const flow_rec_t *r, const uint8_t *h, uint16_t port, char 
         snprintf(out, n, "%s", a);
 }
 
-static const char *proto_name(uint8_t p)
-{
-    switch (p) {
-    case 6: return "tcp";
-    case 17: return "udp";
-    case 1: return "icmp";
-    case 58: return "icmp6";
-    default: return "?";
-    }
-}
-
 /* An endpoint's state as a textbook draws it ("-" when not known, or
  * not TCP). */
 static const char *tb_name(const flow_rec_t *r, unsigned side)
@@ -172,7 +162,7 @@ static void conns_draw(tui_t *t)
         bool tcp = r->proto == 6;
         double dur = (double)(r->last_ts - r->first_ts) / 1e9;
         snprintf(line, sizeof line, "%5u %-5s %-*.*s %-*.*s %-11s %-11s %-6s %-10s %6llu %6llu %8llu %8llu %.3fs",
-                 r->id, proto_name(r->proto), aw, aw, c, aw, aw, s, tb_name(r, 0), tb_name(r, 1), r->conn_state, r->history[0] ? r->history : "-",
+                 r->id, flow_proto_name(r->proto), aw, aw, c, aw, aw, s, tb_name(r, 0), tb_name(r, 1), r->conn_state, r->history[0] ? r->history : "-",
                  (unsigned long long)r->orig_pkts, (unsigned long long)r->resp_pkts,
                  (unsigned long long)r->orig_bytes, (unsigned long long)r->resp_bytes, dur);
         int y = 2 + k * 2;
