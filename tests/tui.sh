@@ -55,9 +55,9 @@ if wait_for "read $npk \\| shown $npk"; then ok "status bar: read $npk, shown $n
 [ "$(alt_on)" = 1 ] && ok "alternate screen on" || bad "alternate screen on"
 screen > "$tmp/list"
 grep -qE '^No\. +Time +Source +Destination +Proto +Len +Info' "$tmp/list" && ok "list header" || bad "list header" "$(head -1 "$tmp/list")"
-grep -qE '^1 +0\.000000 +10\.99\.0\.1 +10\.99\.0\.2 +TCP +74 +TCP Flags \[S\]' "$tmp/list" && ok "row 1: the SYN" ||
+grep -qE '^1 +0\.000000 +10\.99\.0\.1 +10\.99\.0\.2 +TCP +74 +55672 > 80: TCP Flags \[S\]' "$tmp/list" && ok "row 1: the SYN, its ports leading the info" ||
     bad "row 1" "$(sed -n 2p "$tmp/list")"
-grep -qE '^4 +0\.000[0-9]+ +10\.99\.0\.1 +10\.99\.0\.2 +HTTP +145 +TCP Flags \[P\.\], seq 1:80, ack 1,' "$tmp/list" && ok "row 4: HTTP, its one-line view with relative numbers" ||
+grep -qE '^4 +0\.000[0-9]+ +10\.99\.0\.1 +10\.99\.0\.2 +HTTP +145 +55672 > 80: TCP Flags \[P\.\], seq 1:80,' "$tmp/list" && ok "row 4: HTTP, its one-line view with relative numbers" ||
     bad "row 4" "$(sed -n 5p "$tmp/list")"
 
 # ---- a packet's stack and bytes -------------------------------------------

@@ -150,7 +150,23 @@ void row_columns(tui_t *t, const record_t *r, char *src, size_t srclen, char *ds
     }
     size_t n = strcspn(p, "\n");
     p[n] = '\0';
-    snprintf(info, infolen, "%s", p);
+    /* the columns show addresses only: the ports of the packet's own
+     * (innermost) transport layer lead the info, as Wireshark's do */
+    const field_t *sp = NULL, *dp = NULL;
+    for (unsigned i = 0; i < r->nlayers; i++) {
+        const layer_t *l = &r->layers[i];
+        const field_t *a = l->depth ? NULL : layer_role(r, l, ROLE_SRC_PORT);
+        const field_t *b = l->depth ? NULL : layer_role(r, l, ROLE_DST_PORT);
+        if (a && b) {
+            sp = a;
+            dp = b;
+        }
+    }
+    if (sp && p != line)
+        snprintf(info, infolen, "%llu > %llu: %s", (unsigned long long)sp->v.u,
+                 (unsigned long long)dp->v.u, p);
+    else
+        snprintf(info, infolen, "%s", p);
 }
 
 /* ---- layout ------------------------------------------------------------- */
