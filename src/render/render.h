@@ -21,6 +21,9 @@ typedef struct render_ctx {
     enum ts_style ts_style;
     unsigned ts_digits;  /* 6, or 9 for nanosecond captures */
     bool quiet;          /* -q */
+    bool innermost;      /* a tunnelled packet's line from its own (the
+                            innermost) IP packet on, the carriers left out
+                            (the TUI's info column, as Wireshark's) */
     bool color;          /* ANSI colours, one per layer */
     bool link;           /* -e: the link-level header on each line */
     /* local time without a libc call per packet: the zone's UTC offset,

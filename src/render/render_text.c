@@ -379,7 +379,7 @@ void render_line(outbuf_t *ob, render_ctx_t *rc, const record_t *r)
     }
     /* link encapsulations tcpdump names before the network layer (MPLS
      * labels, a PPPoE session) */
-    for (int i = 0; i < net; i++) {
+    for (int i = 0; i < net && !rc->innermost; i++) {
         const layer_t *l = &r->layers[i];
         if (l->depth == 0 && l->proto->line_prefix) {
             if (link_sep) { /* -e: after the link headers; still no "IP " */
@@ -390,7 +390,7 @@ void render_line(outbuf_t *ob, render_ctx_t *rc, const record_t *r)
             ob_putc(ob, ' ');
         }
     }
-    if (rc->quiet) {
+    if (rc->quiet || rc->innermost) {
         /* -q: the addresses of the innermost IP packet (a tunnel's) */
         for (unsigned i = (unsigned)net + 1; i < r->nlayers; i++) {
             const layer_t *l = &r->layers[i];

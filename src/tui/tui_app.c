@@ -833,6 +833,7 @@ int tui_main(const tui_config_t *cfg)
     }
     render_ctx_init(&t->rctx);
     t->rctx.ts_style = TS_NONE;
+    t->rctx.innermost = true; /* the info column: a tunnelled packet's own */
     if (cfg->display_filter && *cfg->display_filter) {
         int col = 0;
         void *f = tui_filter_compile(cfg->display_filter, err, sizeof err, &col);

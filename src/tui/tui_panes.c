@@ -150,19 +150,18 @@ void row_columns(tui_t *t, const record_t *r, char *src, size_t srclen, char *ds
     }
     size_t n = strcspn(p, "\n");
     p[n] = '\0';
-    /* the columns show addresses only: the ports of the packet's own
-     * (innermost) transport layer lead the info, as Wireshark's do */
+    /* the columns show addresses only: the ports of the transport layer
+     * on the innermost IP packet (the one the line starts from) lead the
+     * info, as Wireshark's do */
     const field_t *sp = NULL, *dp = NULL;
-    for (unsigned i = 0; i < r->nlayers; i++) {
-        const layer_t *l = &r->layers[i];
-        const field_t *a = l->depth ? NULL : layer_role(r, l, ROLE_SRC_PORT);
-        const field_t *b = l->depth ? NULL : layer_role(r, l, ROLE_DST_PORT);
-        if (a && b) {
-            sp = a;
-            dp = b;
-        }
+    for (unsigned i = 0; i + 1 < r->nlayers; i++) {
+        const layer_t *l = &r->layers[i], *tl = &r->layers[i + 1];
+        if (l->depth || l->osi != 3 || l->status != LS_OK || !layer_role(r, l, ROLE_SRC_ADDR))
+            continue;
+        sp = tl->depth ? NULL : layer_role(r, tl, ROLE_SRC_PORT);
+        dp = tl->depth ? NULL : layer_role(r, tl, ROLE_DST_PORT);
     }
-    if (sp && p != line)
+    if (sp && dp && p != line)
         snprintf(info, infolen, "%llu > %llu: %s", (unsigned long long)sp->v.u,
                  (unsigned long long)dp->v.u, p);
     else

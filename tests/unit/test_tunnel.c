@@ -46,6 +46,20 @@ static void test_vxlan(void)
     CHECK_EQ(unit_uint(r, l, "vni"), 100);
     CHECK_EQ(unit_uint(r, l, "group_policy_id"), 0xdeadbeef);
     CHECK_STR(unit_summary(r, l), "VXLAN, flags [I], vni 100");
+    {
+        /* the TUI's info column (rc.innermost): the line from the
+         * tunnelled packet's own IP packet on, the carriers left out */
+        char buf[512];
+        outbuf_t ob;
+        render_ctx_t rc;
+        render_ctx_init(&rc);
+        rc.ts_style = TS_NONE;
+        rc.innermost = true;
+        ob_init(&ob, buf, sizeof buf - 1, -1);
+        render_line(&ob, &rc, r);
+        buf[ob.len] = '\0';
+        CHECK_STR(buf, "IP 172.16.0.1.1234 > 172.16.0.2.53: UDP, length 12: DNS query\n");
+    }
     /* the inner frame's layers keep their own OSI layers, unquoted */
     const layer_t *e = unit_layer(r, "eth", 1), *u = unit_layer(r, "udp", 1);
     CHECK(e && e->osi == 2 && e->depth == 0 && e->off == ETH_IP_UDP + 8);
