@@ -11,8 +11,7 @@ shift
 command -v tshark >/dev/null 2>&1 || { echo "skip: tshark not found"; exit 77; }
 
 # Expressions both understand, with the same meaning (no commas: they
-# separate io,stat's columns, so no sets: tshark 4.0 wants commas in them).  Not here: a boolean alone (tcp.flags.syn),
-# which strata takes as "set" and tshark as "present" (README).
+# separate io,stat's columns, so no sets: tshark 4.0 wants commas in them).
 exprs=(
     'dns' 'tcp' 'udp' 'http' 'ip' 'ipv6' 'arp' 'icmp' 'icmpv6' 'eth' 'vlan'
     'tcp.port == 80' 'tcp.port != 80' 'udp.port == 53'
@@ -20,6 +19,7 @@ exprs=(
     'ip.src == 10.99.0.1' 'ip.addr == 10.0.0.0/8' 'ip.addr == 192.168.0.0/16'
     'ip.dst != 10.99.0.2' 'ipv6.addr == fd99::/64' 'ipv6.addr == ::1' 'ipv6.src == fe80::/10'
     'tcp.flags.syn == 1 and tcp.flags.ack == 0' 'tcp.flags.fin == 1' 'tcp.flags.reset == 1'
+    'tcp.flags.syn' 'ip.flags.df'
     'tcp.flags == 0x012' 'tcp.len > 0' 'tcp.len == 0 && !(tcp.flags.syn == 1)'
     'frame.len > 100' 'frame.len <= 60' 'frame.number == 3' 'frame.len ge 1000'
     'dns.qry.name contains "example"' 'dns.qry.name == "example.com"' 'dns.qry.type == 1'

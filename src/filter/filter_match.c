@@ -66,7 +66,7 @@ static bool test(const fnode_t *n, int op, const fval_t *v)
     switch (op) {
     case OP_PRESENT: return true;
     case OP_NOT_EQ: return !test(n, OP_EQ, v);
-    case OP_EXISTS: return n->ref.type == FT_BOOL ? v->u != 0 : true;
+    case OP_EXISTS: return true; /* Wireshark: present, whatever its value */
     case OP_EQ:
         if (n->ref.type == FT_IPV4 || n->ref.type == FT_IPV6)
             return prefix_eq(v->b, n->c.b, n->c.prefix);
@@ -154,6 +154,9 @@ static bool any(const fnode_t *n, int op, const record_t *r, const struct flow_t
     case FK_PEER_STATE:
     case FK_ANALYSIS:
         if (!r->flow.present || !r->flow.tcp)
+            return false;
+        /* as in Wireshark, an analysis mark is there only when it holds */
+        if (ref->kind == FK_ANALYSIS && !(r->flow.analysis & ref->mask))
             return false;
         v.u = ref->kind == FK_TCP_STATE          ? r->flow.state
               : ref->kind == FK_TCP_STATE_BEFORE ? r->flow.state_before

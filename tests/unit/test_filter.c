@@ -128,7 +128,8 @@ static void test_operators(void)
     CHECK_EQ(run("osi == 1", r), 0);
     CHECK_EQ(run("dns.flags.response == 1", r), 1);
     CHECK_EQ(run("dns.flags.recdesired", r), 1);
-    CHECK_EQ(run("dns.flags.authoritative", r), 0); /* a boolean alone: set */
+    CHECK_EQ(run("dns.flags.authoritative", r), 1); /* alone: present (Wireshark) */
+    CHECK_EQ(run("dns.flags.authoritative == 1", r), 0);
     CHECK_EQ(run("dns.flags.authoritative == false", r), 1);
     CHECK_EQ(run("dns.id", r), 1);                  /* a number alone: present */
     CHECK_EQ(run("tcp.srcport", r), 0);
@@ -228,10 +229,11 @@ static void test_tcp_and_flow(void)
     CHECK_EQ(run("tcp.port == 51234", r), 1);
     CHECK_EQ(run("tcp.flags.syn", r), 1);
     CHECK_EQ(run("tcp.flags.syn == 1", r), 1);
-    CHECK_EQ(run("tcp.flags.ack", r), 0);
+    CHECK_EQ(run("tcp.flags.ack", r), 1); /* Wireshark: present, set or not */
+    CHECK_EQ(run("tcp.flags.ack == 1", r), 0);
     CHECK_EQ(run("tcp.flags.ack == 0", r), 1);
-    CHECK_EQ(run("tcp.flags.syn and not tcp.flags.ack", r), 1);
-    CHECK_EQ(run("ip.flags.df", r), 1);
+    CHECK_EQ(run("tcp.flags.syn == 1 and not tcp.flags.ack == 1", r), 1);
+    CHECK_EQ(run("ip.flags.df == 1", r), 1);
     /* without the tracker the record has no flow facts: all false */
     CHECK_EQ(run("tcp.state == SYN_SENT", r), 0);
     CHECK_EQ(run("flow.id == 1", r), 0);
