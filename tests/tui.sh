@@ -207,6 +207,48 @@ grep -qE $'\x1b\\[3[0-7]m' "$tmp/eight" && ! grep -q $'\x1b\\[38;5;' "$tmp/eight
     bad "8 colours"
 keys q
 
+# ---- F: a capture filter (BPF), the file indexed again with it -----------
+bc=$root/captures/any-sll2.pcap
+ball=$("$strata" --no-stats -r "$bc" | wc -l)
+budp=$("$strata" --no-stats -r "$bc" udp | wc -l)
+# the first UDP packet's place in the file: the number the list shows
+bfirst=$("$strata" --no-stats --json -r "$bc" udp | head -1 | grep -oE '"frame":[0-9]+' | cut -d: -f2)
+bicmp=$("$strata" --no-stats -r "$bc" -Y icmp | wc -l)
+start "$bc"
+wait_for "read $ball \\| shown $ball" || bad "capture filter: read $ball" "$(screen | tail -1)"
+keys F
+screen | tail -1 | grep -q 'capture filter (BPF):' && ok "F: the capture filter prompt" || bad "F prompt" "$(screen | tail -1)"
+tm send-keys -t tui 'udp' Enter
+if wait_for "read $budp \\| shown $budp \\| capture: udp"; then ok "F udp: read $budp (as -r FILE udp), the filter in the status bar"
+else bad "F udp" "$(screen | tail -1)"; fi
+screen | grep -qE "^$bfirst +[0-9.]+ .*UDP" && ok "F udp: packets keep their place in the file ($bfirst)" ||
+    bad "F udp: numbering" "$(screen | sed -n 2,3p)"
+keys F C-u
+tm resize-window -t tui -x 200 -y 40
+tm send-keys -t tui 'udp and' Enter
+sleep 0.3
+screen | tail -1 | grep -q "capture filter: can't parse filter expression: syntax error (unchanged)" && screen | tail -1 | grep -q "read $budp .*capture: udp" &&
+    ok "a bad capture filter: pcap's message in the status bar, the old filter kept" || bad "bad capture filter" "$(screen | tail -1)"
+# a display filter stays, on top of the capture filter
+keys f
+tm send-keys -t tui 'icmp' Enter
+wait_for "read $budp \\| shown 0 \\| capture: udp \\| filter: icmp" && ok "a display filter on top of the capture filter" ||
+    bad "display filter on a capture filter" "$(screen | tail -1)"
+keys F C-u Enter
+if wait_for "read $ball \\| shown $bicmp \\| filter: icmp"; then ok "F, empty: the capture filter cleared, the display filter kept"
+else bad "capture filter cleared" "$(screen | tail -1)"; fi
+screen | tail -1 | grep -q 'capture:' && bad "capture filter cleared: still in the status bar" "$(screen | tail -1)"
+keys f C-u Enter
+wait_for "read $ball \\| shown $ball" && ok "both filters cleared: read $ball, shown $ball" || bad "both cleared" "$(screen | tail -1)"
+keys q
+# the capture filter given on the command line: the same list
+tm kill-session -t tui 2>/dev/null
+tm new-session -d -s tui -x 120 -y 40 \
+    "env TERM=xterm-256color '$strata' --tui -r '$bc' udp 2>>'$tmp/stderr'; echo STRATA_EXIT=\$?; sleep 60"
+wait_for "read $budp \\| shown $budp \\| capture: udp" && screen | grep -qE "^$bfirst +[0-9.]+ .*UDP" &&
+    ok "-r FILE udp: the same list and status bar as F udp" || bad "-r FILE udp" "$(screen | sed -n 2p; screen | tail -1)"
+keys q
+
 # ---- pcapng with several interfaces: every packet read again from its offset
 ng=$root/captures/multi-if.pcapng
 nng=$("$strata" --no-stats -r "$ng" | wc -l)
