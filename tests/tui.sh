@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # tui.sh - strata --tui driven in tmux: the packet list, a packet's OSI
 # stack and the colours of its bytes, the connections view and ladders,
-# a display filter, a resize to 80x24, and the terminal given back on q,
+# a display filter, a capture filter (F), a resize to 80x24, and the terminal given back on q,
 # Ctrl-C and SIGTERM.
 # usage: tui.sh STRATA
 set -u
@@ -306,7 +306,7 @@ if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null && command -v ping >/dev/
     unshare -n true 2>/dev/null; then
     tm kill-session -t tui 2>/dev/null
     tm new-session -d -s tui -x 120 -y 40 \
-        "unshare -n sh -c 'ip link set lo up; (sleep 1; ping -c 6 -i 0.3 127.0.0.1 >/dev/null) & env TERM=xterm-256color $strata --tui -i lo 2>>$tmp/stderr'; echo STRATA_EXIT=\$?; sleep 60"
+        "unshare -n sh -c 'ip link set lo up; (sleep 1; ping -c 30 -i 0.3 127.0.0.1 >/dev/null) & env TERM=xterm-256color $strata --tui -i lo 2>>$tmp/stderr'; echo STRATA_EXIT=\$?; sleep 60"
     if wait_for 'ICMP echo request id [0-9]+ seq 1'; then
         ok "live: the first ping appears"
         n1=$(screen | grep -c 'ICMP echo re')
@@ -316,6 +316,26 @@ if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null && command -v ping >/dev/
             bad "live: packets appear" "$n1 then $n2"
         screen | tail -1 | grep -qE '^ lo \| read [0-9]+ \| shown [0-9]+ \| dropped 0' && ok "live: status bar" ||
             bad "live status bar" "$(screen | tail -1)"
+        # F: the capture filter on the live handle; the ring keeps its packets
+        keys F
+        tm send-keys -t tui 'udp' Enter
+        sleep 0.5
+        r1=$(screen | tail -1 | grep -oE 'read [0-9]+')
+        sleep 1
+        r2=$(screen | tail -1 | grep -oE 'read [0-9]+')
+        [ -n "$r1" ] && [ "$r1" = "$r2" ] && screen | tail -1 | grep -q 'capture: udp' &&
+            [ "$(screen | grep -c 'ICMP echo re')" -gt 0 ] &&
+            ok "live: F udp stops the pings ($r1), the ring keeps them" || bad "live: F udp" "$r1 then $r2; $(screen | tail -1)"
+        keys F C-u
+        tm send-keys -t tui 'udp and' Enter
+        sleep 0.3
+        screen | tail -1 | grep -q "capture filter: can't parse" && screen | tail -1 | grep -q 'capture: udp' &&
+            ok "live: a bad capture filter, the old one kept" || bad "live: bad capture filter" "$(screen | tail -1)"
+        keys F C-u Enter
+        sleep 1
+        r3=$(screen | tail -1 | grep -oE 'read [0-9]+')
+        [ "${r3#read }" -gt "${r2#read }" ] && ! screen | tail -1 | grep -q 'capture:' &&
+            ok "live: F, empty: the pings again ($r3)" || bad "live: capture filter cleared" "$r2 then $r3; $(screen | tail -1)"
     else
         bad "live: packets appear" "$(screen | head -5)"
     fi
