@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # tui.sh - strata --tui driven in tmux: the packet list, a packet's OSI
 # stack and the colours of its bytes, the connections view and ladders,
-# a display filter, a capture filter (F), a resize to 80x24, and the terminal given back on q,
-# Ctrl-C and SIGTERM.
+# a display filter, a capture filter (F, file and live), a resize to
+# 80x24, and the terminal given back on q, Ctrl-C and SIGTERM.
 # usage: tui.sh STRATA
 set -u
 strata=$1
