@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # tui.sh - strata --tui driven in tmux: the packet list, a packet's OSI
 # stack and the colours of its bytes, the connections view and ladders,
-# a display filter, a resize to 80x24, and the terminal given back on q,
-# Ctrl-C and SIGTERM.
+# a display filter, a capture filter (F, file and live), a resize to
+# 80x24, and the terminal given back on q, Ctrl-C and SIGTERM.
 # usage: tui.sh STRATA
 set -u
 strata=$1
@@ -207,6 +207,48 @@ grep -qE $'\x1b\\[3[0-7]m' "$tmp/eight" && ! grep -q $'\x1b\\[38;5;' "$tmp/eight
     bad "8 colours"
 keys q
 
+# ---- F: a capture filter (BPF), the file indexed again with it -----------
+bc=$root/captures/any-sll2.pcap
+ball=$("$strata" --no-stats -r "$bc" | wc -l)
+budp=$("$strata" --no-stats -r "$bc" udp | wc -l)
+# the first UDP packet's place in the file: the number the list shows
+bfirst=$("$strata" --no-stats --json -r "$bc" udp | head -1 | grep -oE '"frame":[0-9]+' | cut -d: -f2)
+bicmp=$("$strata" --no-stats -r "$bc" -Y icmp | wc -l)
+start "$bc"
+wait_for "read $ball \\| shown $ball" || bad "capture filter: read $ball" "$(screen | tail -1)"
+keys F
+screen | tail -1 | grep -q 'capture filter (BPF):' && ok "F: the capture filter prompt" || bad "F prompt" "$(screen | tail -1)"
+tm send-keys -t tui 'udp' Enter
+if wait_for "read $budp \\| shown $budp \\| capture: udp"; then ok "F udp: read $budp (as -r FILE udp), the filter in the status bar"
+else bad "F udp" "$(screen | tail -1)"; fi
+screen | grep -qE "^$bfirst +[0-9.]+ .*UDP" && ok "F udp: packets keep their place in the file ($bfirst)" ||
+    bad "F udp: numbering" "$(screen | sed -n 2,3p)"
+keys F C-u
+tm resize-window -t tui -x 200 -y 40
+tm send-keys -t tui 'udp and' Enter
+sleep 0.3
+screen | tail -1 | grep -q "capture filter: can't parse filter expression: syntax error (unchanged)" && screen | tail -1 | grep -q "read $budp .*capture: udp" &&
+    ok "a bad capture filter: pcap's message in the status bar, the old filter kept" || bad "bad capture filter" "$(screen | tail -1)"
+# a display filter stays, on top of the capture filter
+keys f
+tm send-keys -t tui 'icmp' Enter
+wait_for "read $budp \\| shown 0 \\| capture: udp \\| filter: icmp" && ok "a display filter on top of the capture filter" ||
+    bad "display filter on a capture filter" "$(screen | tail -1)"
+keys F C-u Enter
+if wait_for "read $ball \\| shown $bicmp \\| filter: icmp"; then ok "F, empty: the capture filter cleared, the display filter kept"
+else bad "capture filter cleared" "$(screen | tail -1)"; fi
+screen | tail -1 | grep -q 'capture:' && bad "capture filter cleared: still in the status bar" "$(screen | tail -1)"
+keys f C-u Enter
+wait_for "read $ball \\| shown $ball" && ok "both filters cleared: read $ball, shown $ball" || bad "both cleared" "$(screen | tail -1)"
+keys q
+# the capture filter given on the command line: the same list
+tm kill-session -t tui 2>/dev/null
+tm new-session -d -s tui -x 120 -y 40 \
+    "env TERM=xterm-256color '$strata' --tui -r '$bc' udp 2>>'$tmp/stderr'; echo STRATA_EXIT=\$?; sleep 60"
+wait_for "read $budp \\| shown $budp \\| capture: udp" && screen | grep -qE "^$bfirst +[0-9.]+ .*UDP" &&
+    ok "-r FILE udp: the same list and status bar as F udp" || bad "-r FILE udp" "$(screen | sed -n 2p; screen | tail -1)"
+keys q
+
 # ---- pcapng with several interfaces: every packet read again from its offset
 ng=$root/captures/multi-if.pcapng
 nng=$("$strata" --no-stats -r "$ng" | wc -l)
@@ -264,7 +306,7 @@ if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null && command -v ping >/dev/
     unshare -n true 2>/dev/null; then
     tm kill-session -t tui 2>/dev/null
     tm new-session -d -s tui -x 120 -y 40 \
-        "unshare -n sh -c 'ip link set lo up; (sleep 1; ping -c 6 -i 0.3 127.0.0.1 >/dev/null) & env TERM=xterm-256color $strata --tui -i lo 2>>$tmp/stderr'; echo STRATA_EXIT=\$?; sleep 60"
+        "unshare -n sh -c 'ip link set lo up; (sleep 1; ping -c 30 -i 0.3 127.0.0.1 >/dev/null) & env TERM=xterm-256color $strata --tui -i lo 2>>$tmp/stderr'; echo STRATA_EXIT=\$?; sleep 60"
     if wait_for 'ICMP echo request id [0-9]+ seq 1'; then
         ok "live: the first ping appears"
         n1=$(screen | grep -c 'ICMP echo re')
@@ -274,6 +316,26 @@ if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null && command -v ping >/dev/
             bad "live: packets appear" "$n1 then $n2"
         screen | tail -1 | grep -qE '^ lo \| read [0-9]+ \| shown [0-9]+ \| dropped 0' && ok "live: status bar" ||
             bad "live status bar" "$(screen | tail -1)"
+        # F: the capture filter on the live handle; the ring keeps its packets
+        keys F
+        tm send-keys -t tui 'udp' Enter
+        sleep 0.5
+        r1=$(screen | tail -1 | grep -oE 'read [0-9]+')
+        sleep 1
+        r2=$(screen | tail -1 | grep -oE 'read [0-9]+')
+        [ -n "$r1" ] && [ "$r1" = "$r2" ] && screen | tail -1 | grep -q 'capture: udp' &&
+            [ "$(screen | grep -c 'ICMP echo re')" -gt 0 ] &&
+            ok "live: F udp stops the pings ($r1), the ring keeps them" || bad "live: F udp" "$r1 then $r2; $(screen | tail -1)"
+        keys F C-u
+        tm send-keys -t tui 'udp and' Enter
+        sleep 0.3
+        screen | tail -1 | grep -q "capture filter: can't parse" && screen | tail -1 | grep -q 'capture: udp' &&
+            ok "live: a bad capture filter, the old one kept" || bad "live: bad capture filter" "$(screen | tail -1)"
+        keys F C-u Enter
+        sleep 1
+        r3=$(screen | tail -1 | grep -oE 'read [0-9]+')
+        [ "${r3#read }" -gt "${r2#read }" ] && ! screen | tail -1 | grep -q 'capture:' &&
+            ok "live: F, empty: the pings again ($r3)" || bad "live: capture filter cleared" "$r2 then $r3; $(screen | tail -1)"
     else
         bad "live: packets appear" "$(screen | head -5)"
     fi

@@ -158,7 +158,9 @@ attr_t tui_attr(const tui_t *t, enum tui_color c)
 
 /* ---- packets: the file index and the live ring -------------------------- */
 
-static bool ix_push(tui_t *t, uint64_t off, uint32_t iface)
+/* One packet more in the index; with a capture filter, its record
+ * number as well (8 bytes more a packet, only then). */
+static bool ix_push(tui_t *t, uint64_t off, uint32_t iface, uint64_t recno)
 {
     if (t->nix == t->ixcap) {
         uint64_t n = t->ixcap ? t->ixcap * 2 : 65536;
@@ -166,11 +168,26 @@ static bool ix_push(tui_t *t, uint64_t off, uint32_t iface)
         if (!nb)
             return false;
         t->ix = nb;
+        if (t->bpf_text[0]) {
+            nb = realloc(t->ixno, n * sizeof *nb);
+            if (!nb)
+                return false;
+            t->ixno = nb;
+        }
         t->ixcap = n;
     }
     uint64_t ifc = iface >= IX_IFACE_NONE ? IX_IFACE_NONE : iface;
+    if (t->ixno)
+        t->ixno[t->nix] = recno;
     t->ix[t->nix++] = (off & ((1ULL << IX_OFF_BITS) - 1)) | ifc << IX_OFF_BITS;
     return true;
+}
+
+uint64_t tui_frame_no(const tui_t *t, uint64_t seq)
+{
+    if (!t->live && t->ixno && seq < t->nix)
+        return t->ixno[seq];
+    return seq + 1;
 }
 
 static bool shown_push(tui_t *t, uint64_t seq)
@@ -221,10 +238,10 @@ int tui_get_packet(tui_t *t, uint64_t seq, cap_packet_t *pkt)
     char err[256];
     if (capture_read_at(t->src.cap, w & ((1ULL << IX_OFF_BITS) - 1),
                         ifc == IX_IFACE_NONE ? CAP_NO_IFACE : ifc, pkt, err, sizeof err) != CAP_PACKET) {
-        tui_message(t, true, "packet %llu: %s", (unsigned long long)seq + 1, err);
+        tui_message(t, true, "packet %llu: %s", (unsigned long long)tui_frame_no(t, seq), err);
         return 0;
     }
-    pkt->index = seq + 1;
+    pkt->index = tui_frame_no(t, seq);
     return 1;
 }
 
@@ -237,7 +254,7 @@ bool tui_dissect(tui_t *t, uint64_t seq, record_t *r)
         return false;
     r->lean = false;
     r->no_checksums = t->cfg->no_checksums;
-    r->frame = seq + 1;
+    r->frame = tui_frame_no(t, seq);
     r->ts_sec = pkt.ts_sec;
     r->ts_nsec = pkt.ts_nsec;
     engine_dissect(r, pkt.data, pkt.caplen, pkt.len, pkt.linktype, &t->peek);
@@ -290,7 +307,7 @@ static void feed(tui_t *t, uint64_t seq, const cap_packet_t *pkt)
     record_t *r = t->rec_ix;
     r->lean = !tui_filter_needs_fields(t->dfilter);
     r->no_checksums = t->cfg->no_checksums;
-    r->frame = seq + 1;
+    r->frame = t->live ? seq + 1 : pkt->index;
     r->ts_sec = pkt->ts_sec;
     r->ts_nsec = pkt->ts_nsec;
     if (!t->first_ts_known) {
@@ -329,7 +346,7 @@ static void index_step(tui_t *t)
             break;
         }
         uint64_t seq = t->nix;
-        if (!ix_push(t, pkt.offset, pkt.iface)) {
+        if (!ix_push(t, pkt.offset, pkt.iface, pkt.index)) {
             tui_message(t, true, "out of memory: indexing stopped at packet %llu",
                         (unsigned long long)seq);
             t->eof = true;
@@ -368,7 +385,7 @@ static void filter_step(tui_t *t)
             record_t *r = t->rec_tmp;
             r->lean = false;
             r->no_checksums = t->cfg->no_checksums;
-            r->frame = t->fscan + 1;
+            r->frame = tui_frame_no(t, t->fscan);
             r->ts_sec = pkt.ts_sec;
             r->ts_nsec = pkt.ts_nsec;
             if (t->fflows)
@@ -431,6 +448,95 @@ static void set_filter(tui_t *t, const char *expr)
     t->top = t->cur = 0;
     t->sel_seq = UINT64_MAX;
     tui_message(t, false, "display filter: %s", expr);
+}
+
+/* Set the capture filter (BPF, tcpdump syntax; empty: none).  A file is
+ * opened again with it and indexed again from the start, a slice at a
+ * time (the flow table, the selection and the display filter's matches
+ * start over; the display filter stays); a live capture sets it on its
+ * handle and keeps the packets already in the ring.  An expression
+ * libpcap cannot compile leaves the old filter as it was. */
+/* libpcap's reason, without capture.c's "invalid filter 'EXPR': " before
+ * it (the expression is in the prompt, F shows it again). */
+static const char *pcap_reason(const char *err)
+{
+    if (strncmp(err, "invalid filter '", 16) == 0) {
+        const char *p = strstr(err + 16, "': ");
+        if (p)
+            return p + 3;
+    }
+    return err;
+}
+
+static void set_bpf(tui_t *t, const char *expr)
+{
+    while (*expr == ' ')
+        expr++;
+    char text[TUI_PROMPT];
+    snprintf(text, sizeof text, "%s", expr);
+    size_t len = strlen(text);
+    while (len && text[len - 1] == ' ')
+        text[--len] = '\0';
+    char err[512];
+    if (t->live) {
+        /* "" compiles to accept-all: clearing it */
+        if (capture_set_filter(t->src.cap, text, err, sizeof err) != 0) {
+            tui_message(t, true, "capture filter: %s (unchanged)", pcap_reason(err));
+            return;
+        }
+        snprintf(t->bpf_text, sizeof t->bpf_text, "%s", text);
+        tui_message(t, false, text[0] ? "capture filter: %s (new packets)" : "capture filter cleared%s",
+                    text);
+        return;
+    }
+    capture_t *cap = capture_open_file(t->cfg->read_file, err, sizeof err);
+    if (!cap) {
+        tui_message(t, true, "%s: %s (capture filter unchanged)", t->src.name, err);
+        return;
+    }
+    if (text[0] && capture_set_filter(cap, text, err, sizeof err) != 0) {
+        capture_close(cap);
+        tui_message(t, true, "capture filter: %s (unchanged)", pcap_reason(err));
+        return;
+    }
+    flow_table_t *flows = flow_table_new(t->cfg->max_flows ? t->cfg->max_flows : FLOW_DEFAULT_MAX, 0, err,
+                                         sizeof err);
+    if (!flows) {
+        capture_close(cap);
+        tui_message(t, true, "%s (capture filter unchanged)", err);
+        return;
+    }
+    capture_close(t->src.cap);
+    t->src.cap = cap;
+    flow_table_free(t->flows);
+    t->flows = flows;
+    t->hooks.ctx = t->peek.ctx = flows;
+    snprintf(t->bpf_text, sizeof t->bpf_text, "%s", text);
+    /* the index, from the start */
+    free(t->ix);
+    free(t->ixno);
+    t->ix = t->ixno = NULL;
+    t->nix = t->ixcap = 0;
+    t->eof = false;
+    t->ix_bytes = 0;
+    t->index_err[0] = '\0';
+    t->first_ts_known = false;
+    t->nflows_done = 0;
+    /* the display filter's matches, found again as the file is indexed */
+    t->nshown = 0;
+    t->fscan = 0;
+    flow_table_free(t->fflows);
+    t->fflows = NULL;
+    /* the selection and what hangs on the flow table */
+    t->top = t->cur = 0;
+    t->sel_seq = UINT64_MAX;
+    t->sel_ok = false;
+    t->nconns = 0;
+    t->conn_cur = t->conn_top = 0;
+    t->conns_stale = true;
+    t->stream_len = 0;
+    t->follow = true;
+    tui_message(t, false, text[0] ? "capture filter: %s (indexing again)" : "capture filter cleared%s", text);
 }
 
 /* ---- live -------------------------------------------------------------- */
@@ -529,7 +635,7 @@ static int live_keys(void *user)
 
 /* ---- prompts ----------------------------------------------------------- */
 
-enum prompt_kind { PR_NONE, PR_FILTER, PR_SEARCH };
+enum prompt_kind { PR_NONE, PR_FILTER, PR_BPF, PR_SEARCH };
 static enum prompt_kind prompt_kind;
 static char prompt_buf[TUI_PROMPT];
 static size_t prompt_len;
@@ -566,7 +672,7 @@ static void search_next(tui_t *t, bool from_next)
             t->cur = row;
             t->follow = false;
             tui_message(t, false, "found \"%s\" in packet %llu", t->search,
-                        (unsigned long long)tui_seq_of(t, row) + 1);
+                        (unsigned long long)tui_frame_no(t, tui_seq_of(t, row)));
             return;
         }
     }
@@ -585,6 +691,8 @@ static void prompt_key(tui_t *t, int ch)
         prompt_kind = PR_NONE;
         if (k == PR_FILTER) {
             set_filter(t, prompt_buf);
+        } else if (k == PR_BPF) {
+            set_bpf(t, prompt_buf);
         } else if (prompt_buf[0]) {
             snprintf(t->search, sizeof t->search, "%s", prompt_buf);
             search_next(t, true);
@@ -617,7 +725,11 @@ static void status_draw(tui_t *t)
     mvhline(y, 0, ' ', t->cols);
     char s[1536];
     if (prompt_kind != PR_NONE) {
-        snprintf(s, sizeof s, "%s%s", prompt_kind == PR_FILTER ? "display filter: " : "search: ", prompt_buf);
+        snprintf(s, sizeof s, "%s%s",
+                 prompt_kind == PR_FILTER ? "display filter: "
+                 : prompt_kind == PR_BPF  ? "capture filter (BPF): "
+                                          : "search: ",
+                 prompt_buf);
         put_clipped(y, 0, t->cols, s, bar);
         int x = (int)strlen(s);
         curs_set(1);
@@ -639,6 +751,8 @@ static void status_draw(tui_t *t)
     if (t->live)
         n += snprintf(s + n, sizeof s - (size_t)n, " | dropped %llu | left ring %llu",
                       (unsigned long long)t->kernel_drop, (unsigned long long)t->ring_dropped);
+    if (t->bpf_text[0])
+        n += snprintf(s + n, sizeof s - (size_t)n, " | capture: %s", t->bpf_text);
     if (t->dfilter)
         n += snprintf(s + n, sizeof s - (size_t)n, " | filter: %s", t->filter_text);
     n += snprintf(s + n, sizeof s - (size_t)n, "%s |", prog);
@@ -647,7 +761,7 @@ static void status_draw(tui_t *t)
     if (t->message[0])
         snprintf(s + n, sizeof s - (size_t)n, " %s", t->message);
     else
-        snprintf(s + n, sizeof s - (size_t)n, " ?:help q:quit f:filter /:search c:conns Tab:pane");
+        snprintf(s + n, sizeof s - (size_t)n, " ?:help q:quit f:filter F:capture filter /:search c:conns Tab:pane");
     put_clipped(y, 0, t->cols, s, t->message[0] && t->message_err ? bar | A_BOLD : bar);
     attrset(A_NORMAL);
 }
@@ -713,6 +827,9 @@ static void handle_key(tui_t *t, int ch)
         return;
     case 'f':
         prompt_start(t, PR_FILTER, t->filter_text);
+        return;
+    case 'F':
+        prompt_start(t, PR_BPF, t->bpf_text);
         return;
     case '/':
         prompt_start(t, PR_SEARCH, "");
@@ -800,6 +917,8 @@ int tui_main(const tui_config_t *cfg)
         return 1;
     }
     t->live = capture_is_live(t->src.cap);
+    if (cfg->bpf && *cfg->bpf)
+        snprintf(t->bpf_text, sizeof t->bpf_text, "%s", cfg->bpf);
     if (!t->live && !capture_seekable(t->src.cap)) {
         fprintf(stderr, "strata: %s: --tui reads a file's packets again when it shows them: "
                         "give it a regular file, not a pipe\n", t->src.name);
@@ -880,6 +999,7 @@ int tui_main(const tui_config_t *cfg)
     source_close(&t->src, err, sizeof err);
     flow_table_free(t->flows);
     free(t->ix);
+    free(t->ixno);
     free(t->shown);
     free(t->slots);
     free(t->bytes);

@@ -89,6 +89,7 @@ typedef struct tui {
     /* file index */
     uint64_t *ix;
     uint64_t nix, ixcap;
+    uint64_t *ixno;      /* with a capture filter: each packet's record number in the file */
     bool eof;            /* the file is indexed whole */
     int64_t size;        /* bytes in the file, for the progress */
     uint64_t ix_bytes;   /* offset reached */
@@ -105,6 +106,9 @@ typedef struct tui {
     uint64_t seq_next;    /* packets captured */
     uint64_t ring_dropped;/* left the ring */
     uint64_t kernel_drop;
+
+    /* capture filter (BPF, tcpdump syntax): "" for none */
+    char bpf_text[TUI_PROMPT];
 
     /* display filter: shown packets (NULL: all) */
     void *dfilter;        /* dfilter_t */
@@ -168,6 +172,10 @@ typedef struct tui {
 /* tui_app.c */
 int tui_get_packet(tui_t *t, uint64_t seq, cap_packet_t *pkt);
 uint64_t tui_seq_of(const tui_t *t, uint64_t row);
+/* The number a packet is shown with: its record's place in the file
+ * (with a capture filter too, as -r FILE FILTER numbers it), or live the
+ * packets captured before it plus one. */
+uint64_t tui_frame_no(const tui_t *t, uint64_t seq);
 uint64_t tui_nrows(const tui_t *t);
 uint64_t tui_first_row(const tui_t *t);
 bool tui_dissect(tui_t *t, uint64_t seq, record_t *r);

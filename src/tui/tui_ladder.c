@@ -93,7 +93,7 @@ void ladder_build(tui_t *t, const flow_rec_t *r)
             continue;
         rec->lean = true;
         rec->no_checksums = t->cfg->no_checksums;
-        rec->frame = seq + 1;
+        rec->frame = tui_frame_no(t, seq);
         rec->ts_sec = pkt.ts_sec;
         rec->ts_nsec = pkt.ts_nsec;
         int64_t ns;

@@ -294,7 +294,7 @@ void panes_select(tui_t *t)
     record_t *r = t->rec_sel;
     r->lean = false;
     r->no_checksums = t->cfg->no_checksums;
-    r->frame = seq + 1;
+    r->frame = tui_frame_no(t, seq);
     r->ts_sec = pkt.ts_sec;
     r->ts_nsec = pkt.ts_nsec;
     engine_dissect(r, t->sel_buf, pkt.caplen, pkt.len, pkt.linktype, &t->peek);
@@ -341,7 +341,7 @@ static void list_draw(tui_t *t)
         int y = t->list_y + 1 + k;
         record_t *r = t->rec_tmp;
         if (!tui_dissect(t, seq, r)) {
-            snprintf(line, sizeof line, "%-7llu (gone)", (unsigned long long)seq + 1);
+            snprintf(line, sizeof line, "%-7llu (gone)", (unsigned long long)tui_frame_no(t, seq));
             put_clipped(y, 0, w, line, A_DIM);
             continue;
         }
@@ -362,7 +362,7 @@ static void list_draw(tui_t *t)
         }
         char tbuf[32];
         snprintf(tbuf, sizeof tbuf, "%lld.%06lld", (long long)ds, (long long)(dn / 1000));
-        snprintf(line, sizeof line, "%-7llu %-10s %-*.*s %-*.*s %-6s %5u %s", (unsigned long long)seq + 1,
+        snprintf(line, sizeof line, "%-7llu %-10s %-*.*s %-*.*s %-6s %5u %s", (unsigned long long)tui_frame_no(t, seq),
                  tbuf, addr_w, addr_w, src, addr_w, addr_w, dst, proto, r->len, info);
         attr_t a = tui_attr(t, proto_tui_color(r));
         if (row == t->cur) {

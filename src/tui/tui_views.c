@@ -385,6 +385,8 @@ static const char *const help_text[] = {
     "  Enter               list: to the stack; stack: to the fields; fields: fold or unfold",
     "  /                   search the info column; n: the next match",
     "  f                   display filter (tcp.port == 80, dns, ...); empty clears it",
+    "  F                   capture filter, BPF as tcpdump's (udp, tcp port 80, ...): a file is",
+    "                      indexed again with it, live it applies to new packets; empty clears it",
     "  c                   connections",
     "  ?                   this help",
     "  q, Esc              quit (in a sub-view: back one level); Ctrl-C quits too",
@@ -407,7 +409,7 @@ static const char *const help_text[] = {
     "",
     "Colours: link blue, network green, transport yellow, application magenta, data grey,",
     "quoted or tunnelled layers cyan, errors red.  NO_COLOR turns colours off.",
-    "Status bar: source, packets read, shown, dropped (live), the display filter.",
+    "Status bar: source, packets read, shown, dropped (live), the capture filter, the display filter.",
 };
 
 static void help_draw(tui_t *t)
