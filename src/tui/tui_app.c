@@ -159,9 +159,13 @@ attr_t tui_attr(const tui_t *t, enum tui_color c)
 /* ---- packets: the file index and the live ring -------------------------- */
 
 /* One packet more in the index; with a capture filter, its record
- * number as well (8 bytes more a packet, only then). */
-static bool ix_push(tui_t *t, uint64_t off, uint32_t iface, uint64_t recno)
+ * number as well (4 bytes more a packet, only then).  False when out of
+ * memory, or at the 32-bit numbers' end (*full). */
+static bool ix_push(tui_t *t, uint64_t off, uint32_t iface, uint64_t recno, bool *full)
 {
+    *full = t->nix >= UINT32_MAX || recno > UINT32_MAX;
+    if (*full)
+        return false;
     if (t->nix == t->ixcap) {
         uint64_t n = t->ixcap ? t->ixcap * 2 : 65536;
         uint64_t *nb = realloc(t->ix, n * sizeof *nb);
@@ -169,16 +173,16 @@ static bool ix_push(tui_t *t, uint64_t off, uint32_t iface, uint64_t recno)
             return false;
         t->ix = nb;
         if (t->bpf_text[0]) {
-            nb = realloc(t->ixno, n * sizeof *nb);
-            if (!nb)
+            uint32_t *nn = realloc(t->ixno, n * sizeof *nn);
+            if (!nn)
                 return false;
-            t->ixno = nb;
+            t->ixno = nn;
         }
         t->ixcap = n;
     }
     uint64_t ifc = iface >= IX_IFACE_NONE ? IX_IFACE_NONE : iface;
     if (t->ixno)
-        t->ixno[t->nix] = recno;
+        t->ixno[t->nix] = (uint32_t)recno;
     t->ix[t->nix++] = (off & ((1ULL << IX_OFF_BITS) - 1)) | ifc << IX_OFF_BITS;
     return true;
 }
@@ -194,13 +198,15 @@ static bool shown_push(tui_t *t, uint64_t seq)
 {
     if (t->nshown == t->shown_cap) {
         uint64_t n = t->shown_cap ? t->shown_cap * 2 : 4096;
-        uint64_t *nb = realloc(t->shown, n * sizeof *nb);
+        uint32_t *nb = realloc(t->shown, n * sizeof *nb);
         if (!nb)
             return false;
         t->shown = nb;
         t->shown_cap = n;
     }
-    t->shown[t->nshown++] = seq;
+    if (t->nshown == 0)
+        t->shown_origin = t->live ? seq : 0;
+    t->shown[t->nshown++] = (uint32_t)(seq - t->shown_origin);
     return true;
 }
 
@@ -279,7 +285,7 @@ uint64_t tui_first_row(const tui_t *t)
     uint64_t lo = 0, hi = t->nshown;
     while (lo < hi) {
         uint64_t mid = lo + (hi - lo) / 2;
-        if (t->shown[mid] < base)
+        if (t->shown_origin + t->shown[mid] < base)
             lo = mid + 1;
         else
             hi = mid;
@@ -289,7 +295,29 @@ uint64_t tui_first_row(const tui_t *t)
 
 uint64_t tui_seq_of(const tui_t *t, uint64_t row)
 {
-    return t->dfilter ? t->shown[row] : row;
+    return t->dfilter ? t->shown_origin + t->shown[row] : row;
+}
+
+/* Live with a display filter: drop the rows of packets that have left
+ * the ring once they are many (or before the 32-bit offsets could run
+ * out), the list's positions moving with them, and move the origin up
+ * to the ring's oldest packet. */
+static void shown_prune(tui_t *t)
+{
+    if (!t->live || !t->dfilter || !t->nshown)
+        return;
+    uint64_t k = tui_first_row(t);
+    uint64_t base = t->slot_n ? t->slots[t->slot_head].seq : t->seq_next;
+    bool far = t->seq_next - t->shown_origin > (1ULL << 31);
+    if (!far && (k < 4096 || k < t->nshown / 2))
+        return;
+    uint32_t d = (uint32_t)(base - t->shown_origin);
+    for (uint64_t i = k; i < t->nshown; i++)
+        t->shown[i - k] = t->shown[i] - d;
+    t->nshown -= k;
+    t->shown_origin = base;
+    t->top = t->top > k ? t->top - k : 0;
+    t->cur = t->cur > k ? t->cur - k : 0;
 }
 
 static int64_t ts_ns_of(int64_t sec, uint32_t nsec)
@@ -346,8 +374,10 @@ static void index_step(tui_t *t)
             break;
         }
         uint64_t seq = t->nix;
-        if (!ix_push(t, pkt.offset, pkt.iface, pkt.index)) {
-            tui_message(t, true, "out of memory: indexing stopped at packet %llu",
+        bool full = false;
+        if (!ix_push(t, pkt.offset, pkt.iface, pkt.index, &full)) {
+            tui_message(t, true, "%s: indexing stopped at packet %llu",
+                        full ? "more packets than 32-bit numbers hold" : "out of memory",
                         (unsigned long long)seq);
             t->eof = true;
             break;
@@ -515,7 +545,8 @@ static void set_bpf(tui_t *t, const char *expr)
     /* the index, from the start */
     free(t->ix);
     free(t->ixno);
-    t->ix = t->ixno = NULL;
+    t->ix = NULL;
+    t->ixno = NULL;
     t->nix = t->ixcap = 0;
     t->eof = false;
     t->ix_bytes = 0;
@@ -548,6 +579,7 @@ static void ring_drop_oldest(tui_t *t)
     t->slot_head = (t->slot_head + 1) % t->nslots_cap;
     t->slot_n--;
     t->ring_dropped++;
+    shown_prune(t);
 }
 
 /* A copy of the packet at the ring's head (the bytes wrap as a whole

@@ -89,7 +89,7 @@ typedef struct tui {
     /* file index */
     uint64_t *ix;
     uint64_t nix, ixcap;
-    uint64_t *ixno;      /* with a capture filter: each packet's record number in the file */
+    uint32_t *ixno;      /* with a capture filter: each packet's record number in the file */
     bool eof;            /* the file is indexed whole */
     int64_t size;        /* bytes in the file, for the progress */
     uint64_t ix_bytes;   /* offset reached */
@@ -113,8 +113,13 @@ typedef struct tui {
     /* display filter: shown packets (NULL: all) */
     void *dfilter;        /* dfilter_t */
     char filter_text[TUI_PROMPT];
-    uint64_t *shown;
-    uint64_t nshown, shown_cap;
+    /* the shown packets' numbers (seq), less shown_origin: 32 bits each, so
+     * that a file costs at most 16 bytes a packet (8 in the index, 4 here,
+     * 4 for a capture filter's record numbers); live, the rows of packets
+     * that left the ring are dropped now and then (shown_prune) and the
+     * origin moves up, so the list stays as bounded as the ring */
+    uint32_t *shown;
+    uint64_t nshown, shown_cap, shown_origin;
     uint64_t fscan;       /* packets tested so far */
     /* a filter set after packets were indexed: they are replayed through
      * a table of their own, so that flow facts are those of each packet's
