@@ -170,9 +170,10 @@ struct dctx {
     bool next_nested;      /* the payload is quoted, one level deeper */
     bool has_payload;      /* payload window below is meaningful */
     cursor_t payload;      /* the window handed to the next layer */
-    /* The window is shorter than the layer's own length field says (a UDP
-     * length beyond the IP payload): the next layer is dissected over the
-     * bytes there and carries this error (engine.c). */
+    /* The window is shorter than the layer's own length field says (an IP
+     * length beyond the frame, a UDP length beyond the IP payload): the
+     * layers above are dissected over the bytes there, and the one where
+     * dissection ends carries this error (engine.c; the first found wins). */
     unsigned payload_err;
     /* Facts lower layers leave for upper ones. */
     uint8_t transport;     /* 6 or 17 once TCP/UDP is dissected */
