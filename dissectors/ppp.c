@@ -6,8 +6,9 @@
  * sends them), then the protocol field, one byte when compressed (RFC 1661
  * section 6.5: a protocol's low octet is odd, its high octet even, so an
  * odd first byte is a whole field).  The protocol goes to the
- * TBL_PPP_PROTO table (IPv4 0x0021, IPv6 0x0057, MPLS 0x0281); control
- * protocols (LCP, IPCP, ...) are named in a note and left as data.
+ * TBL_PPP_PROTO table (IPv4 0x0021, IPv6 0x0057, MPLS 0x0281, LCP 0xc021
+ * in lcp.c); the other control protocols (IPCP, PAP, CHAP, ...) are named
+ * in a note and left as data.
  *
  * Reached as LINKTYPE_PPP (9), LINKTYPE_PPP_HDLC (50), as the PPP of a
  * PPPoE session and by EtherType 0x880b (PPP in GRE, RFC 2637).

@@ -357,14 +357,33 @@ void render_line(outbuf_t *ob, render_ctx_t *rc, const record_t *r)
     }
     if (net < 0) {
         /* link layers only (or data on an unknown link type); from an
-         * encapsulation tcpdump names on its own (PPPoE discovery, a
-         * label stack over nothing known) when there is one */
+         * encapsulation tcpdump names on its own (PPPoE, a label stack)
+         * when there is one: the encapsulation, then what it carries
+         * innermost ("PPPoE  [ses 0x11] LCP, Echo-Request ...") */
+        bool prefixed = false;
         if (!rc->link)
             for (unsigned i = 0; i < r->nlayers; i++)
                 if (r->layers[i].depth == 0 && r->layers[i].proto->line_prefix) {
                     from = i;
+                    prefixed = true;
                     break;
                 }
+        if (prefixed) {
+            unsigned i = from, last = from;
+            for (unsigned k = from; k < r->nlayers; k++)
+                if (r->layers[k].depth == 0)
+                    last = k;
+            for (; i < r->nlayers && r->layers[i].proto->line_prefix; i++) {
+                ob_puts(ob, i > from ? " " : "");
+                put_summary(ob, r, &r->layers[i]);
+            }
+            if (last >= i) {
+                ob_putc(ob, ' ');
+                put_summary(ob, r, &r->layers[last]);
+            }
+            ob_putc(ob, '\n');
+            return;
+        }
         for (unsigned i = from; i < r->nlayers; i++) {
             ob_puts(ob, i > from ? ": " : link_sep ? link_sep : "");
             put_summary(ob, r, &r->layers[i]);

@@ -237,10 +237,10 @@ static void test_ppp_linktypes(void)
     r = unit_dissect(c, sizeof c, 50);
     CHECK_STR(unit_stack(r), "ppp ipv6");
     unit_sweep(c, sizeof c, 50);
-    /* LCP is named and left as data */
+    /* LCP is named, and dissected (test_lcp) */
     const unsigned char lcp[] = {0xff, 0x03, 0xc0, 0x21, 0x01, 0x01, 0x00, 0x04};
     r = unit_dissect(lcp, sizeof lcp, 9);
-    CHECK_STR(unit_stack(r), "ppp data");
+    CHECK_STR(unit_stack(r), "ppp lcp");
     CHECK_STR(unit_field(r, unit_layer(r, "ppp", 0), "protocol")->note, "LCP");
     CHECK_STR(unit_summary(r, unit_layer(r, "ppp", 0)), "PPP LCP (0xc021)");
     /* MPLS over PPP */
@@ -292,7 +292,8 @@ static void test_ppp_by_ethertype(void)
     CHECK_STR(unit_stack(r), "eth ppp ipv4");
     CHECK(registry_lookup(TBL_PPP_PROTO, 0x0021) == registry_by_name("ipv4"));
     CHECK(registry_lookup(TBL_PPP_PROTO, 0x0057) == registry_by_name("ipv6"));
-    CHECK(registry_lookup(TBL_PPP_PROTO, 0xc021) == NULL);
+    CHECK(registry_lookup(TBL_PPP_PROTO, 0xc021) == registry_by_name("lcp"));
+    CHECK(registry_lookup(TBL_PPP_PROTO, 0x8021) == NULL); /* IPCP: data */
     CHECK(registry_lookup(TBL_ETHERTYPE, 0x880b) == registry_by_name("ppp"));
     CHECK(registry_lookup(TBL_LINKTYPE, 104) == registry_by_name("ppp"));
 }
@@ -340,23 +341,71 @@ static void test_pppoe_session(void)
     const unsigned char lcp[] = {ETH(0x88, 0x64), 0x11, 0x00, 0x00, 0x11, 0x00, 6,
                                  0xc0, 0x21, 0x09, 0x01, 0x00, 0x04};
     r = unit_dissect(lcp, sizeof lcp, 1);
-    CHECK_STR(unit_stack(r), "eth pppoe ppp data");
-    CHECK_EQ(unit_uint(r, unit_layer(r, "data", 0), "len"), 4);
+    CHECK_STR(unit_stack(r), "eth pppoe ppp lcp");
+    CHECK_EQ(unit_uint(r, unit_layer(r, "lcp", 0), "length"), 4);
 }
 
 /* The n-th tag object's field `name` (0-based), walking the layer. */
-static const field_t *tag_field(const record_t *r, const layer_t *l, int nth, const char *name)
+/* Field `name` of the nth object `obj` of layer l (a PPPoE tag, an LCP
+ * option). */
+static const field_t *nth_field(const record_t *r, const layer_t *l, const char *obj, int nth,
+                                const char *name)
 {
     unsigned end = (unsigned)l->f_first + l->f_count;
     int k = -1;
     for (unsigned i = l->f_first; i < end; i++) {
         const field_t *f = &r->fields[i];
-        if (f->type == FT_OBJECT && unit_named(f, "tag"))
+        if (f->type == FT_OBJECT && unit_named(f, obj))
             k++;
         else if (k == nth && unit_named(f, name))
             return f;
     }
     return NULL;
+}
+
+/* LCP in a PPPoE session: an echo, a Configure-Request's options, and
+ * lengths that lie. */
+static void test_lcp(void)
+{
+    const unsigned char echo[] = {ETH(0x88, 0x64), 0x11, 0x00, 0x00, 0x11, 0x00, 10,
+                                  0xc0, 0x21, 9, 1, 0, 8, 0x53, 0x54, 0xa0, 0x01};
+    record_t *r = unit_dissect(echo, sizeof echo, 1);
+    CHECK_STR(unit_stack(r), "eth pppoe ppp lcp");
+    const layer_t *l = unit_layer(r, "lcp", 0);
+    CHECK(l && l->status == LS_OK && l->osi == 2 && l->len == 8);
+    CHECK_EQ(unit_uint(r, l, "code"), 9);
+    CHECK_EQ(unit_uint(r, l, "id"), 1);
+    CHECK_EQ(unit_uint(r, l, "length"), 8);
+    CHECK_EQ(unit_uint(r, l, "magic"), 0x5354a001);
+    /* tcpdump's line: the length counts the PPP protocol field */
+    CHECK_STR(unit_summary(r, l), "LCP, Echo-Request (0x09), id 1, length 10");
+    CHECK(starts(line(r), "PPPoE  [ses 0x11] LCP, Echo-Request (0x09), id 1, length 10"));
+    unit_sweep(echo, sizeof echo, 1);
+
+    /* Configure-Request: MRU 1492, magic number, PFC */
+    const unsigned char conf[] = {ETH(0x88, 0x64), 0x11, 0x00, 0x00, 0x11, 0x00, 18,
+                                  0xc0, 0x21, 1, 7, 0, 16,
+                                  1, 4, 0x05, 0xd4, 5, 6, 0x12, 0x34, 0x56, 0x78, 7, 2};
+    r = unit_dissect(conf, sizeof conf, 1);
+    l = unit_layer(r, "lcp", 0);
+    CHECK(l && l->status == LS_OK);
+    CHECK_EQ(nth_field(r, l, "option", 0, "mru")->v.u, 1492);
+    CHECK_STR(nth_field(r, l, "option", 0, "type")->note, "MRU");
+    CHECK_EQ(nth_field(r, l, "option", 1, "magic")->v.u, 0x12345678);
+    CHECK_EQ(nth_field(r, l, "option", 2, "len")->v.u, 2);
+    CHECK_STR(unit_summary(r, l), "LCP, Conf-Request (0x01), id 7, length 18");
+    unit_sweep(conf, sizeof conf, 1);
+
+    /* an option running past the packet, a length under the header */
+    unsigned char bad[sizeof conf];
+    memcpy(bad, conf, sizeof bad);
+    bad[sizeof bad - 1] = 9;
+    r = unit_dissect(bad, sizeof bad, 1);
+    CHECK_STR(err_of(unit_layer(r, "lcp", 0)), "bad_lcp_option");
+    memcpy(bad, conf, sizeof bad);
+    bad[25] = 3; /* LCP length 3 */
+    r = unit_dissect(bad, sizeof bad, 1);
+    CHECK_STR(err_of(unit_layer(r, "lcp", 0)), "bad_lcp_len");
 }
 
 static void test_pppoe_discovery(void)
@@ -370,12 +419,12 @@ static void test_pppoe_discovery(void)
     const layer_t *p = unit_layer(r, "pppoe", 0);
     CHECK_EQ(unit_uint(r, p, "code"), 0x09);
     CHECK_EQ(p->len, 18);
-    const field_t *sn = tag_field(r, p, 0, "service_name");
+    const field_t *sn = nth_field(r, p, "tag", 0, "service_name");
     CHECK(sn && sn->type == FT_STR && sn->s_len == 0);
     CHECK(unit_field(r, p, "host_uniq") == NULL); /* nested in its tag, not top level */
-    const field_t *hu = tag_field(r, p, 1, "host_uniq");
+    const field_t *hu = nth_field(r, p, "tag", 1, "host_uniq");
     CHECK(hu && strcmp(field_str(r, hu), "64138518") == 0 && hu->off == 28 && hu->len == 4);
-    CHECK_EQ(tag_field(r, p, 1, "type")->v.u, 0x0103);
+    CHECK_EQ(nth_field(r, p, "tag", 1, "type")->v.u, 0x0103);
     CHECK_STR(unit_summary(r, p), "PPPoE PADI [Service-Name] [Host-Uniq 0x64138518]");
     /* tcpdump writes the discovery packet alone, no Ethernet line first */
     CHECK(starts(line(r), "PPPoE PADI [Service-Name] [Host-Uniq 0x64138518]"));
@@ -395,13 +444,13 @@ static void test_pppoe_discovery(void)
     p = unit_layer(r, "pppoe", 0);
     CHECK(!r->malformed && !r->truncated);
     CHECK_EQ(unit_uint(r, p, "session_id"), 0x11);
-    CHECK_STR(field_str(r, tag_field(r, p, 0, "service_name")), "isp");
-    CHECK_STR(field_str(r, tag_field(r, p, 1, "ac_name")), "BRAS");
-    CHECK_EQ(tag_field(r, p, 2, "vendor_id")->v.u, 3561);
-    CHECK_EQ(tag_field(r, p, 3, "max_payload")->v.u, 1500);
-    CHECK_STR(field_str(r, tag_field(r, p, 4, "generic_error")), "bad");
-    CHECK_EQ(tag_field(r, p, 5, "type")->v.u, 0);
-    CHECK(tag_field(r, p, 6, "type") == NULL);
+    CHECK_STR(field_str(r, nth_field(r, p, "tag", 0, "service_name")), "isp");
+    CHECK_STR(field_str(r, nth_field(r, p, "tag", 1, "ac_name")), "BRAS");
+    CHECK_EQ(nth_field(r, p, "tag", 2, "vendor_id")->v.u, 3561);
+    CHECK_EQ(nth_field(r, p, "tag", 3, "max_payload")->v.u, 1500);
+    CHECK_STR(field_str(r, nth_field(r, p, "tag", 4, "generic_error")), "bad");
+    CHECK_EQ(nth_field(r, p, "tag", 5, "type")->v.u, 0);
+    CHECK(nth_field(r, p, "tag", 6, "type") == NULL);
     CHECK_STR(unit_summary(r, p), "PPPoE PADS [ses 0x11] [Service-Name \"isp\"] [AC-Name \"BRAS\"] "
                              "[Vendor-Specific] [PPP-Max-Payload] [Generic-Error \"bad\"] "
                              "[End-Of-List]");
@@ -413,7 +462,7 @@ static void test_pppoe_discovery(void)
     lie[27] = 0x40;
     r = unit_dissect(lie, sizeof lie, 1);
     CHECK_STR(err_of(unit_layer(r, "pppoe", 0)), "bad_pppoe_tag");
-    CHECK(tag_field(r, unit_layer(r, "pppoe", 0), 0, "service_name") != NULL);
+    CHECK(nth_field(r, unit_layer(r, "pppoe", 0), "tag", 0, "service_name") != NULL);
     /* a payload ending inside a tag header */
     memcpy(lie, padi, sizeof lie);
     lie[19] = 6;
@@ -422,8 +471,8 @@ static void test_pppoe_discovery(void)
     /* cut by the capture inside a tag value: truncated, tags so far kept */
     r = unit_dissect_len(padi, 30, sizeof padi, 1);
     CHECK_EQ(unit_layer(r, "pppoe", 0)->status, LS_TRUNCATED);
-    CHECK(tag_field(r, unit_layer(r, "pppoe", 0), 1, "type") != NULL);
-    CHECK(tag_field(r, unit_layer(r, "pppoe", 0), 1, "host_uniq") == NULL);
+    CHECK(nth_field(r, unit_layer(r, "pppoe", 0), "tag", 1, "type") != NULL);
+    CHECK(nth_field(r, unit_layer(r, "pppoe", 0), "tag", 1, "host_uniq") == NULL);
     /* LINKTYPE_PPP_ETHER: the frame starts with the PPPoE header */
     r = unit_dissect(padi + 14, sizeof padi - 14, 51);
     CHECK_STR(unit_stack(r), "pppoe");
@@ -467,5 +516,6 @@ int main(void)
     RUN(test_pppoe_session);
     RUN(test_pppoe_discovery);
     RUN(test_pppoe_many_tags);
+    RUN(test_lcp);
     return unit_done();
 }
