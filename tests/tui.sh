@@ -64,7 +64,7 @@ grep -qE '^4 +0\.000[0-9]+ +10\.99\.0\.1 +10\.99\.0\.2 +HTTP +145 +55672 > 80: T
 keys j j j
 screen > "$tmp/stack"
 for want in 'application L7 Application +HTTP GET /' 'L6 Presentation \(not in TCP/IP' \
-    'L5 Session +\(not in TCP/IP' 'transport +L4 Transport +TCP Flags \[P\.\]' \
+    'L5 Session +\(not in TCP/IP' 'transport +L4 Transport +TCP 55672 -> 80: Flags \[P\.\]' \
     'internet +L3 Network +IPv4' 'link +L2 Data link +Ethernet' 'link +L1 Physical +\(the wire: 145 bytes'; do
     grep -qE "$want" "$tmp/stack" && ok "stack row: $want" || bad "stack row: $want" "$(sed -n 16,24p "$tmp/stack")"
 done
@@ -91,7 +91,7 @@ screen | grep -qE 'found "get /DATA" in packet '"$pdata"' && screen | grep -qE '
 # a click (an SGR mouse report: button 1 pressed, then released) on the list's row 2
 tm send-keys -t tui -l $'\e[<0;12;3M\e[<0;12;3m'
 sleep 0.3
-screen | grep -qE 'L4 Transport +TCP Flags \[S\.\]' && ok "mouse click selects packet 2" ||
+screen | grep -qE 'L4 Transport +TCP 80 -> 55672: Flags \[S\.\]' && ok "mouse click selects packet 2" ||
     bad "mouse click" "$(screen | sed -n 16,24p)"
 keys g
 

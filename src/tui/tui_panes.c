@@ -400,11 +400,34 @@ static void layer_text(const record_t *r, const layer_t *l, char *out, size_t n)
 {
     outbuf_t ob;
     ob_init(&ob, out, n - 1, -1);
-    /* the summaries name their protocol ("TCP Flags [S] ...") */
+    /* the summaries name their protocol ("TCP Flags [S] ..."); a
+     * transport layer's ports come first, which the one-line view writes
+     * beside the addresses ("TCP 51234 -> 80: Flags [S] ...", the name
+     * said once) */
+    const field_t *sp = layer_role(r, l, ROLE_SRC_PORT), *dp = layer_role(r, l, ROLE_DST_PORT);
+    const char *title = l->proto->title ? l->proto->title : l->proto->name;
+    size_t at = 0;
+    if (sp && dp) {
+        ob_puts(&ob, title);
+        ob_putc(&ob, ' ');
+        ob_u64(&ob, sp->v.u);
+        ob_puts(&ob, " -> ");
+        ob_u64(&ob, dp->v.u);
+        ob_puts(&ob, ": ");
+        at = ob.len;
+    }
     if (l->proto->summary)
         l->proto->summary(r, l, &ob);
     else
-        ob_puts(&ob, l->proto->title ? l->proto->title : l->proto->name);
+        ob_puts(&ob, title);
+    size_t tl = strlen(title);
+    if (at && ob.len >= at + tl && memcmp(out + at, title, tl) == 0) {
+        size_t skip = tl;
+        while (at + skip < ob.len && (out[at + skip] == ',' || out[at + skip] == ' '))
+            skip++;
+        memmove(out + at, out + at + skip, ob.len - at - skip);
+        ob.len -= skip;
+    }
     if (l->status == LS_TRUNCATED)
         ob_puts(&ob, " [truncated]");
     else if (l->status == LS_ERROR) {
