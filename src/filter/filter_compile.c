@@ -410,6 +410,72 @@ static bool named_number(uint8_t kind, const char *s, uint64_t *out)
 
 /* Parse the constant at token t for ref and op into c; false (with the
  * error set) when it is not a value of the field's type. */
+/* glibc's regcomp copies a subexpression's tree for each repetition that
+ * needs one ('+' once, {n,m} up to m times), nested repetitions multiply,
+ * and a pattern of a few hundred bytes can take gigabytes (the display
+ * filter's fuzzer found one).  Refused before regcomp: a count above 255,
+ * three quantifiers in a row (PCRE2, Wireshark's engine, refuses a
+ * quantifier on a quantifier too), and patterns whose copies, taken as
+ * if every repetition were nested in the others, pass 2^20.  NULL when
+ * the pattern is fine, else why not. */
+static const char *regex_too_costly(const char *s)
+{
+    unsigned run = 0;
+    double copies = 1;
+    for (size_t i = 0; s[i]; i++) {
+        char ch = s[i];
+        if (ch == '\\' && s[i + 1]) {
+            i++;
+            run = 0;
+            continue;
+        }
+        if (ch == '[') { /* a bracket expression, to its closing ']' */
+            size_t j = i + 1;
+            if (s[j] == '^')
+                j++;
+            if (s[j] == ']')
+                j++;
+            while (s[j] && s[j] != ']')
+                j++;
+            if (s[j])
+                i = j;
+            run = 0;
+            continue;
+        }
+        unsigned long times = 0;
+        if (ch == '*' || ch == '?') {
+            times = 1;
+        } else if (ch == '+') {
+            times = 2;
+        } else if (ch == '{') {
+            size_t j = i + 1;
+            unsigned long n = 0, most = 0;
+            while ((s[j] >= '0' && s[j] <= '9') || s[j] == ',') {
+                n = s[j] == ',' ? 0 : n * 10 + (unsigned long)(s[j] - '0');
+                if (n > 255)
+                    return "a repetition count over 255";
+                if (n > most)
+                    most = n;
+                j++;
+            }
+            if (s[j] == '}') {
+                times = most ? most : 1;
+                i = j;
+            }
+        }
+        if (!times) {
+            run = 0;
+            continue;
+        }
+        if (++run >= 3)
+            return "three quantifiers in a row";
+        copies *= (double)times;
+        if (copies > (double)(1u << 20))
+            return "too many repetitions of repetitions";
+    }
+    return NULL;
+}
+
 static bool parse_const(parser_t *p, const token_t *t, const char *name, const fref_t *ref,
                         int op, fconst_t *c)
 {
@@ -458,6 +524,11 @@ static bool parse_const(parser_t *p, const token_t *t, const char *name, const f
         c->slen = slen;
         if (op == OP_MATCHES) {
             /* Wireshark's matches is case-insensitive (PCRE2 caseless) */
+            const char *why = regex_too_costly(txt);
+            if (why) {
+                fail(p, t->pos, "regular expression %s refused: %s", tok_text(p, t, tb, sizeof tb), why);
+                return false;
+            }
             int e = regcomp(&c->re, txt, REG_EXTENDED | REG_NOSUB | REG_ICASE);
             if (e) {
                 char msg[128];

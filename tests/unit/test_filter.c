@@ -265,6 +265,14 @@ static void test_errors(void)
     char err[256];
     CHECK_EQ(error_col("tcp.port ==", err, sizeof err), 12);
     CHECK_STR(err, "expected a value after '=='");
+    /* regular expressions that would make regcomp take gigabytes */
+    CHECK_EQ(error_col("dns.qry.name matches \"a+++\"", err, sizeof err), 22);
+    CHECK(strstr(err, "three quantifiers in a row") != NULL);
+    CHECK_EQ(error_col("dns.qry.name matches \"(a{300})\"", err, sizeof err), 22);
+    CHECK_EQ(error_col("dns.qry.name matches \"((((((((((((((((((((((a+)+)+)+)+)+)+)+)+)+)+)+)+)+)+)+)+)+)+)+)+)+)\"",
+                       err, sizeof err), 22);
+    CHECK(strstr(err, "too many repetitions") != NULL);
+    CHECK_EQ(error_col("dns.qry.name matches \"^w+w[.+*]+x{2,3}\"", err, sizeof err), 0);
     CHECK_EQ(error_col("tcp.prot == 80", err, sizeof err), 1);
     CHECK_STR(err, "unknown field 'tcp.prot'");
     CHECK_EQ(error_col("dns and tcp.prot", err, sizeof err), 9);
